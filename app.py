@@ -1,0 +1,98 @@
+"""Composition root: the only place (with the CLI entry) that builds concrete objects."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from assistant.settings import Settings
+
+
+def quiet_environment(threads: int) -> None:
+    """Offline and no oversubscription: set before any model library is imported."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+
+
+@dataclass
+class Services:
+    """Everything the CLI and the UI use, built lazily so `search` never loads the LLM."""
+
+    settings: Settings
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @cached_property
+    def embeddings(self):
+        from assistant.embeddings import make_embeddings
+
+        return make_embeddings(self.settings.embeddings, self.settings.n_threads)
+
+    @cached_property
+    def store(self):
+        from assistant.store import collection_name, open_store
+
+        name = collection_name(self.settings.collection, self.settings.embeddings)
+        return open_store(index_dir=self.settings.index_dir, chroma_url=self.settings.chroma_url, name=name)
+
+    @cached_property
+    def keyword(self):
+        from assistant.keyword import KeywordIndex
+
+        return KeywordIndex(lambda: self.store.records(), self.store.version)
+
+    @cached_property
+    def searcher(self):
+        from assistant.retrieval import HybridSearcher
+
+        s = self.settings
+        return HybridSearcher(
+            self.store,
+            self.embeddings,
+            self.keyword,
+            candidates=s.candidates,
+            dense_weight=s.dense_weight,
+            bm25_weight=s.bm25_weight,
+            rrf_k=s.rrf_k,
+        )
+
+    @cached_property
+    def chat_model(self):
+        from assistant.llm import make_chat_model
+
+        return make_chat_model(self.settings)
+
+    @cached_property
+    def answerer(self):
+        from assistant.answer import Answerer
+
+        return Answerer(self.searcher, self.chat_model, top_k=self.settings.top_k)
+
+    def ingest(self, *, rebuild: bool = False, progress=None):
+        from assistant.ingest import ChunkingOptions, ingest
+
+        s = self.settings
+        options = ChunkingOptions(s.chunk_tokens, s.chunk_overlap_tokens, int(s.max_file_mb * 1_000_000))
+        with self._lock:
+            return ingest(s.documents_dir, self.store, self.embeddings, options, rebuild=rebuild, progress=progress)
+
+
+def build_services(settings: Settings | None = None) -> Services:
+    settings = settings or Settings()
+    quiet_environment(settings.n_threads)
+    return Services(settings)
+
+
+def serve(services: Services) -> None:
+    from assistant.ui import build_ui, launch
+
+    launch(build_ui(services), services.settings)
+
+
+if __name__ == "__main__":
+    serve(build_services())

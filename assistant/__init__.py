@@ -1,0 +1,1 @@
+"""Policy Q&A Assistant: cited answers about government policy documents, fully offline."""

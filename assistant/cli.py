@@ -1,0 +1,180 @@
+"""Command line: `python -m assistant ingest|search|ask|serve|eval`.
+
+With --json, stdout carries exactly one JSON document per input and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .settings import Settings
+
+
+def _load_app():
+    """The composition root lives in the project's app.py, beside this package."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import app
+
+    return app
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Policy Q&A Assistant")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--documents", type=Path, help="documents folder (overrides ASSISTANT_DOCUMENTS_DIR)")
+    common.add_argument("--index", type=Path, help="index folder (overrides ASSISTANT_INDEX_DIR)")
+    common.add_argument("--json", action="store_true", help="print JSON only")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="index the documents folder")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+
+    for name, help_text in (("search", "retrieve passages (no LLM)"), ("ask", "answer with cited passages")):
+        command = sub.add_parser(name, parents=[common], help=help_text)
+        command.add_argument("text", nargs="?", help="the query or question")
+        command.add_argument("--from-file", type=Path, help="one query per line")
+        command.add_argument("--where", action="append", help="filter: region=Beijing, source=a.pdf, date>=2025-01-01")
+        if name == "search":
+            command.add_argument("--k", type=int, default=None, help="number of passages")
+            command.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
+
+    serve = sub.add_parser("serve", parents=[common], help="serve the chat")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--no-ingest", action="store_true", help="serve without indexing first")
+
+    from .evaluate import add_eval_parser
+
+    add_eval_parser(sub, common)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "documents", None):
+        overrides["documents_dir"] = args.documents
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    if getattr(args, "host", None):
+        overrides["host"] = args.host
+    if getattr(args, "port", None):
+        overrides["port"] = args.port
+    return Settings(**overrides)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    if args.from_file:
+        return [line.strip() for line in args.from_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.text is None:
+        raise SystemExit("Give a query, or --from-file FILE.")
+    return [args.text]
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_ingest(services, args) -> int:
+    from .ingest import document_files
+
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(document_files(services.settings.documents_dir)), unit="file", file=sys.stderr)
+
+    def progress(source: str, chunks: int) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{chunks} chunks" if chunks >= 0 else "unchanged")
+            bar.update(1)
+
+    report = services.ingest(rebuild=args.rebuild, progress=progress)
+    if bar is not None:
+        bar.close()
+    if args.json:
+        _emit(report.as_dict())
+    else:
+        print(
+            f"added {report.added}, updated {report.updated}, removed {report.removed}, "
+            f"unchanged {report.unchanged}; {report.chunks} chunks in the index"
+        )
+        for failure in report.failed:
+            print(f"  skipped {failure['path']}: {failure['error']}")
+    return 0
+
+
+def cmd_search(services, args) -> int:
+    from .retrieval import Filter
+
+    filters = Filter.parse(args.where)
+    k = args.k or services.settings.top_k
+    for query in _inputs(args):
+        if args.mode == "hybrid":
+            hits = services.searcher.search_balanced(query, k, filters)
+        else:
+            hits = services.searcher.search(query, k, filters, mode=args.mode)
+        rows = [
+            {"rank": rank, "score": round(hit.score, 6), **hit.public_metadata(), "text": hit.text}
+            for rank, hit in enumerate(hits, start=1)
+        ]
+        if args.json:
+            _emit({"query": query, "hits": rows})
+        else:
+            print(f"# {query}")
+            for row in rows:
+                print(f"{row['rank']}. [{row['score']:.4f}] {row['source']} — {row['section'] or row['title']}")
+                print("   " + row["text"][:300].replace("\n", " "))
+    return 0
+
+
+def cmd_ask(services, args) -> int:
+    from .retrieval import Filter
+
+    filters = Filter.parse(args.where)
+    for question in _inputs(args):
+        if args.json:
+            _emit(services.answerer.ask(question, filters=filters).as_dict())
+            continue
+        answer = None
+        for event in services.answerer.stream(question, filters=filters):
+            if event["type"] == "token":
+                print(event["text"], end="", file=sys.stderr, flush=True)
+            elif event["type"] == "final":
+                answer = event["answer"]
+        print(file=sys.stderr)
+        print(answer.text)
+        print("verified" if answer.verified else "not fully verified", "(refused)" if answer.refused else "")
+        for citation in answer.as_dict()["citations"]:
+            print(f"[{citation['n']}] {citation['source']} — {citation['text'][:200]}")
+    return 0
+
+
+def cmd_serve(services, args) -> int:
+    if not args.no_ingest:
+        report = services.ingest()
+        print(f"index: {report.chunks} chunks; {len(report.failed)} files skipped", file=sys.stderr)
+    _load_app().serve(services)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .store import IndexUnavailableError
+
+    if args.command == "eval":
+        from .evaluate import run_eval
+
+        return run_eval(args)
+    services = _load_app().build_services(_settings(args))
+    commands = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "serve": cmd_serve}
+    try:
+        return commands[args.command](services, args)
+    except (IndexUnavailableError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

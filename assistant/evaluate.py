@@ -1,0 +1,29 @@
+"""`python -m assistant eval retrieval|answers`: measurements, side by side with a tutorial baseline."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
+    evaluate = sub.add_parser("eval", help="measure retrieval or answers against a baseline")
+    kinds = evaluate.add_subparsers(dest="what", required=True)
+    retrieval = kinds.add_parser("retrieval", parents=[common], help="recall@k and MRR")
+    retrieval.add_argument("--corpus", type=str, help="corpus JSONL (doc_id, text); omit to use the documents folder")
+    retrieval.add_argument("--questions", type=str, required=True, help="questions JSONL")
+    retrieval.add_argument("--k", type=str, default="1,5,10", help="cut-offs, e.g. 1,5,10")
+    retrieval.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
+    retrieval.add_argument("--systems", type=str, default="dense,bm25,hybrid,baseline")
+    answers = kinds.add_parser("answers", parents=[common], help="accuracy, refusals, citation precision")
+    answers.add_argument("--questions", type=str, required=True, help="questions JSONL")
+    answers.add_argument("--corpus", type=str, help="corpus JSONL; omit to use the documents folder")
+    answers.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
+    answers.add_argument("--no-baseline", action="store_true", help="skip the plain LangChain RAG chain")
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    if args.what == "retrieval":
+        from .eval_retrieval import main as run
+    else:
+        from .eval_answers import main as run
+    return run(args)

