@@ -59,6 +59,8 @@ class Services:
             dense_weight=s.dense_weight,
             bm25_weight=s.bm25_weight,
             rrf_k=s.rrf_k,
+            fusion=s.fusion,
+            bm25_by_coverage=s.bm25_by_coverage,
         )
 
     @cached_property

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 
 from .chunking import detect_language
 from .compare import comparison_table
+from .grounding import (
+    amount_quote,
+    extractive_answer,
+    is_numeric_question,
+    refusal_text,
+    states_amount,
+    swap_place,
+    unmatched_entities,
+)
 from .keyword import tokenize
-from .numbers import extract_amounts, figures_match, find_figures, split_sentences
+from .metadata import instructions_to_assistants
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
-from .retrieval import NO_FILTER, REGION_ALIASES, Filter, Hit, HybridSearcher, compared_parties
+from .retrieval import NO_FILTER, Filter, Hit, HybridSearcher, compared_parties
 from .verify import Verification, attribute_claims, verify_answer
 
-_NUMERIC_QUESTION = re.compile(
-    r"how much|funding|cap\b|ceiling|subsid|grant|amount|budget|up to|maximum|"
-    r"多少|上限|资金|补贴|补助|奖励|最高|不超过|金额",
-    re.IGNORECASE,
-)
+log = logging.getLogger(__name__)
+
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|also|那|还有|那么)\b|[呢]\s*[？?]?$|^\S+\s*\?$", re.I)
 # A claim is attributed to a passage sharing half its words; e5 similarities sit in 0.75-0.95,
 # so across languages 0.83 plays the role of that half (0.83 - 0.33 = 0.5).
@@ -65,53 +72,37 @@ class Answer:
         }
 
 
-def refusal_text(question: str) -> str:
-    if re.search(r"[\u4e00-\u9fff]", question):
-        return "已索引的文件中没有提到这一点。以下是最接近的段落，供参考。"
-    return "The indexed documents don't say. The closest passages are shown for reference."
+MAX_QUESTION_CHARS = 1000
+EMPTY_QUESTION = "Please type a question about the indexed documents."
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
-def is_numeric_question(question: str) -> bool:
-    return bool(_NUMERIC_QUESTION.search(question))
+def clean_question(question: str) -> tuple[str, list[str]]:
+    """Control characters removed, whitespace folded, very long questions shortened (with a notice);
+    a question without a single letter, digit or CJK character is treated as empty."""
+    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", question or "")).strip()
+    notices = []
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS]
+        notices.append(f"The question was shortened to its first {MAX_QUESTION_CHARS:,} characters.")
+    if not re.search(r"[\w\u3400-\u9fff]", text):
+        return "", notices
+    return text, notices
 
 
-def unmatched_entities(question: str, hits: Sequence[Hit]) -> list[str]:
-    """Places the question names that no retrieved passage mentions: the documents cannot answer for them."""
-    haystack = " ".join(f"{h.metadata.get('title', '')} {h.text}" for h in hits).lower()
-    return [
-        region
-        for region in compared_parties(question)
-        if not any(alias in haystack for alias in REGION_ALIASES[region])
-    ]
+WITHHELD = "[text addressed to AI assistants withheld]"
 
 
-def best_sentence(question: str, hits: Sequence[Hit]) -> tuple[int, str] | None:
-    """The passage sentence sharing most words with the question, for a verbatim extractive answer."""
-    wanted = set(tokenize(question))
-    best, best_overlap = None, 0
+def withhold_instructions(hits: list[Hit]) -> tuple[list[Hit], list[int]]:
+    """Sentences that speak to an AI assistant never reach the model, the verifier or an extractive answer."""
+    out, flagged = [], []
     for n, hit in enumerate(hits, start=1):
-        for sentence in split_sentences(hit.text):
-            overlap = len(wanted & set(tokenize(sentence)))
-            if overlap > best_overlap:
-                best, best_overlap = (n, sentence.strip()), overlap
-    return best
-
-
-def amount_quote(question: str, hits: Sequence[Hit]) -> tuple[int, str] | None:
-    """The money amount the passages state for this question, with its qualifier, quoted verbatim."""
-    wanted = set(tokenize(question))
-    scored = []
-    for n, hit in enumerate(hits, start=1):
-        for amount in extract_amounts(hit.text):
-            overlap = len(wanted & set(tokenize(amount.sentence)))
-            scored.append((overlap, -n, n, amount))
-    if not scored:
-        return None
-    _, _, n, amount = max(scored, key=lambda item: item[:2])
-    figure = f"{amount.qualifier} {amount.figure.text}".strip()
-    if re.search(r"[\u4e00-\u9fff]", question):
-        return n, f"{figure} [{n}]。原文：“{amount.sentence.strip()}” [{n}]"
-    return n, f"{figure} [{n}]. The passage says: “{amount.sentence.strip()}” [{n}]"
+        text = hit.text
+        for start, end in reversed(instructions_to_assistants(text)):
+            text = text[:start] + WITHHELD + text[end:]
+        out.append(hit if text == hit.text else replace(hit, text=text))
+        flagged += [] if text == hit.text else [n]
+    return out, flagged
 
 
 class Answerer:
@@ -130,24 +121,50 @@ class Answerer:
 
     def stream(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Iterator[dict]:
         """Events: ``passages`` (with the rewritten question), ``token`` (draft text), ``final`` (an Answer)."""
+        question, notices = clean_question(question)
+        if not question:
+            yield {"type": "final", "answer": Answer(question, question, EMPTY_QUESTION, True, [], notices=notices)}
+            return
         rewritten = self.rewrite(question, history)
-        hits = self.searcher.search_balanced(rewritten, self.top_k, filters)
+        hits, flagged = withhold_instructions(self.searcher.search_balanced(rewritten, self.top_k, filters))
+        if flagged:
+            notices.append(
+                f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used."
+            )
         yield {"type": "passages", "rewritten_question": rewritten, "hits": hits}
         if not hits or unmatched_entities(rewritten, hits):
-            yield {"type": "final", "answer": Answer(question, rewritten, refusal_text(question), True, hits)}
+            yield {
+                "type": "final",
+                "answer": Answer(question, rewritten, refusal_text(question), True, hits, None, notices),
+            }
             return
         parties = compared_parties(rewritten)
         table = comparison_table(hits, parties) if len(parties) > 1 else ""
         if table:
             yield {"type": "token", "text": table + "\n\n"}
         draft = []
-        for chunk in self.chat_model.stream(answer_messages(rewritten, hits)):
-            draft.append(str(chunk.content))
-            yield {"type": "token", "text": draft[-1]}
-        answer = self.finish(question, rewritten, hits, "".join(draft))
+        try:
+            for chunk in self.chat_model.stream(answer_messages(rewritten, hits)):
+                draft.append(str(chunk.content))
+                yield {"type": "token", "text": draft[-1]}
+            answer = self.finish(question, rewritten, hits, "".join(draft))
+        except Exception as exc:  # any model failure degrades to an answer from the passages alone
+            log.warning("language model failed: %s", exc)
+            answer = self.retrieval_only(question, rewritten, hits, exc)
         if table and not answer.refused:
             answer = self._with_table(answer, table)
+        answer.notices[:0] = notices
         yield {"type": "final", "answer": answer}
+
+    def retrieval_only(self, question: str, rewritten: str, hits: list[Hit], error: Exception) -> Answer:
+        """The model is unreachable or failed: the passages' own words, with a notice saying so."""
+        texts = [hit.text for hit in hits]
+        quote = extractive_answer(rewritten, hits)
+        check = verify_answer(quote, texts) if quote else None
+        notice = f"The language model is unavailable ({error or type(error).__name__}); this answer quotes the passages directly."
+        return Answer(
+            question, rewritten, check.text if check else refusal_text(question), check is None, hits, check, [notice]
+        )
 
     def _with_table(self, answer: Answer, table: str) -> Answer:
         """Comparison answers: the cited table first, then the model's verified summary."""
@@ -185,50 +202,25 @@ class Answerer:
                 check = self._extractive(rewritten, hits, texts) or check
             else:
                 check = retry
-        if is_numeric_question(rewritten) and not _states_amount(check, hits):
+        if is_numeric_question(rewritten) and not states_amount(check, hits):
             quote = amount_quote(rewritten, hits)
             if quote:
-                check = verify_answer(quote[1], texts)
+                check = verify_answer(quote, texts)
         if not check.cited:
             check = self._extractive(rewritten, hits, texts) or check
         return Answer(question, rewritten, check.text, False, hits, check, notices)
 
     def _extractive(self, question: str, hits: list[Hit], texts: list[str]) -> Verification | None:
-        found = amount_quote(question, hits) if is_numeric_question(question) else None
-        if found is None:
-            sentence = best_sentence(question, hits)
-            found = (sentence[0], f"“{sentence[1]}” [{sentence[0]}]") if sentence else None
-        return verify_answer(found[1], texts) if found else None
+        quote = extractive_answer(question, hits)
+        return verify_answer(quote, texts) if quote else None
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:
         """A follow-up ("And Shenzhen?") becomes a standalone question before retrieval."""
         if not history or not _FOLLOW_UP.search(question.strip()):
             return question
         previous = history[-1]
-        swapped = _swap_place(previous, question)
+        swapped = swap_place(previous, question)
         if swapped:
             return swapped
         rewritten = str(self.chat_model.invoke(rewrite_messages(previous, question)).content).strip()
         return rewritten.splitlines()[0].strip() if rewritten else question
-
-
-def _swap_place(previous: str, follow_up: str) -> str | None:
-    """ "And Shenzhen?" after a Beijing question: the same question about Shenzhen."""
-    new, old = compared_parties(follow_up), compared_parties(previous)
-    if len(new) != 1 or len(old) != 1 or new == old:
-        return None
-    swapped = previous
-    for alias in REGION_ALIASES[old[0]]:
-        replacement = new[0] if alias.isascii() else REGION_ALIASES[new[0]][1]
-        swapped = re.sub(re.escape(alias), replacement, swapped, flags=re.IGNORECASE)
-    return swapped
-
-
-def _states_amount(check: Verification, hits: list[Hit]) -> bool:
-    """The verified answer already gives one of the cited passages' amounts."""
-    answer_figures = find_figures(check.text)
-    for n in check.cited:
-        for amount in extract_amounts(hits[n - 1].text):
-            if any(figures_match(amount.figure, f) for f in answer_figures):
-                return True
-    return False

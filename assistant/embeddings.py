@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -57,19 +58,32 @@ class USEEmbeddings(Embeddings):
 
 
 class ConcatEmbeddings(Embeddings):
-    """Fuses unit-norm models: the cosine of the concatenation is the mean of the models' cosines."""
+    """Fuses unit-norm models in one vector: its cosine is the weighted mean of the models' cosines.
 
-    def __init__(self, parts: list[Embeddings]):
+    Weights matter: e5's similarities sit in a narrow band (spread ≈0.015 over a query's candidates)
+    and USE's in a band ≈4x wider, so an equal mix lets USE decide; 0.85/0.15 ranks like z-scoring
+    the two models (docs/retrieval.md).
+    """
+
+    def __init__(self, parts: list[Embeddings], weights: list[float] | None = None):
+        weights = weights or [1.0] * len(parts)
+        if len(weights) != len(parts) or min(weights) <= 0:
+            raise ValueError("ConcatEmbeddings needs one positive weight per part.")
         self.parts = parts
-        self._scale = 1.0 / np.sqrt(len(parts))
+        self.weights = [w / sum(weights) for w in weights]
+        self._scales = [float(np.sqrt(w)) for w in self.weights]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        blocks = [_unit(np.asarray(part.embed_documents(texts))) for part in self.parts]
-        return (np.hstack(blocks) * self._scale).tolist() if texts else []
+        if not texts:
+            return []
+        blocks = [
+            _unit(np.asarray(part.embed_documents(texts))) * scale for part, scale in zip(self.parts, self._scales)
+        ]
+        return np.hstack(blocks).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        blocks = [_unit(np.asarray([part.embed_query(text)])) for part in self.parts]
-        return (np.hstack(blocks)[0] * self._scale).tolist()
+        blocks = [_unit(np.asarray([part.embed_query(text)])) * scale for part, scale in zip(self.parts, self._scales)]
+        return np.hstack(blocks)[0].tolist()
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -96,18 +110,31 @@ def sentence_transformer_embeddings(model_path: str) -> Embeddings:
     )
 
 
+# Weight of each model in a fused "a+b" name when the name gives none (measured, docs/retrieval.md).
+DEFAULT_MIX_WEIGHTS = {"e5": 0.85, "use": 0.15}
+
+
 def make_embeddings(name: str, threads: int = 2) -> Embeddings:
-    """'e5', 'use', 'e5+use', 'minilm', or a sentence-transformers model folder."""
+    """'e5', 'use', 'minilm', a sentence-transformers model folder, or several fused: 'e5+use',
+    'e5:0.7+use:0.3' (weights default to ``DEFAULT_MIX_WEIGHTS``, else 1)."""
+    if "+" in name:
+        keys, weights = zip(*(_weighted(part) for part in name.split("+")))
+        return ConcatEmbeddings([make_embeddings(key, threads) for key in keys], list(weights))
     builders = {
         "e5": lambda: E5Embeddings(threads),
         "use": lambda: USEEmbeddings(threads),
         "minilm": lambda: sentence_transformer_embeddings(str(packaged_minilm_path())),
     }
-    keys = name.split("+")
-    if len(keys) > 1:
-        return ConcatEmbeddings([make_embeddings(key, threads) for key in keys])
     if name in builders:
         return builders[name]()
     if Path(name).exists():
         return sentence_transformer_embeddings(name)
     raise ValueError(f"Unknown embeddings {name!r}: use e5, use, e5+use, minilm or a sentence-transformers folder.")
+
+
+def _weighted(part: str) -> tuple[str, float]:
+    """'use:0.15' -> ('use', 0.15); 'use' -> ('use', its default weight)."""
+    key, _, weight = part.rpartition(":")
+    if key and re.fullmatch(r"\d+(\.\d+)?", weight):
+        return key, float(weight)
+    return part, DEFAULT_MIX_WEIGHTS.get(part, 1.0)

@@ -14,6 +14,8 @@ def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
     retrieval.add_argument("--k", type=str, default="1,5,10", help="cut-offs, e.g. 1,5,10")
     retrieval.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
     retrieval.add_argument("--systems", type=str, default="dense,bm25,hybrid,baseline")
+    retrieval.add_argument("--cross-lingual", action="store_true", help="gold = extra.xling_gold_doc_ids (XQuAD)")
+    retrieval.add_argument("--corpus-lang", type=str, default="", help="index only documents in this language")
     answers = kinds.add_parser("answers", parents=[common], help="accuracy, refusals, citation precision")
     answers.add_argument("--questions", type=str, required=True, help="questions JSONL")
     answers.add_argument("--corpus", type=str, help="corpus JSONL; omit to use the documents folder")

@@ -136,29 +136,34 @@ def _ingest_file(
 ) -> str:
     """Index one file; returns 'added', 'updated', 'unchanged' or 'failed:<reason>'."""
     try:
+        if path.stat().st_size > options.max_bytes:
+            return f"failed:file is larger than the {options.max_bytes / 1_000_000:g} MB limit"
         data = path.read_bytes()
     except OSError as exc:
         return f"failed:cannot read the file ({exc.strerror})"
     file_hash = hashlib.sha256(data).hexdigest()
     if file_hash in seen_hashes:
         return f"failed:same content as {seen_hashes[file_hash]}; indexed once under that name"
-    seen_hashes[file_hash] = source
     if _is_complete(versions, file_hash):
+        seen_hashes[file_hash] = source
         return "unchanged"
     try:
         loaded = load_document(path, max_bytes=options.max_bytes)
+        chunks = chunk_document(
+            loaded.text,
+            headings=loaded.headings,
+            pages=loaded.pages,
+            max_tokens=options.max_tokens,
+            overlap_tokens=options.overlap_tokens,
+        )
+        doc_meta = extract_metadata(loaded.text, title=loaded.title, filename=path.name)
     except LoadError as exc:
         return f"failed:{exc}"
-    chunks = chunk_document(
-        loaded.text,
-        headings=loaded.headings,
-        pages=loaded.pages,
-        max_tokens=options.max_tokens,
-        overlap_tokens=options.overlap_tokens,
-    )
+    except Exception as exc:  # one unreadable file must never stop the run
+        return f"failed:could not read this file ({type(exc).__name__})"
     if not chunks:
         return "failed:no text to index"
-    doc_meta = extract_metadata(loaded.text, title=loaded.title, filename=path.name)
+    seen_hashes[file_hash] = source
     ids, texts, metadatas = _records(source, file_hash, chunks, doc_meta)
     vectors = embeddings.embed_documents([embedding_text(doc_meta["title"], c) for c in chunks])
     store.upsert(ids, texts, vectors, metadatas)

@@ -15,6 +15,9 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_LABEL_CHARS = 200
+_UNPACK_RATIO = 10  # a .docx may unpack to this many times the file size limit; more is a zip bomb
 _MD_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _MD_FENCE = re.compile(r" {0,3}(```|~~~)")
 _DOCX_HEADING = re.compile(r"^(?:title|(?:heading|标题)\s*([1-9]))$", re.I)
@@ -40,24 +43,38 @@ class LoadedDocument:
 
 def load_document(path: Path, max_bytes: int = 20_000_000) -> LoadedDocument:
     path = Path(path)
-    data = _read_bytes(path, max_bytes)
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        doc = _load_pdf(data)
-    elif suffix == ".docx":
-        doc = _load_docx(data)
-    elif suffix in (".html", ".htm"):
-        doc = _load_html(_normalise(decode_text(data)))
-    elif suffix == ".md":
-        doc = _load_markdown(_normalise(decode_text(data)))
-    elif suffix == ".txt":
-        doc = LoadedDocument(_normalise(decode_text(data)))
-    else:
+    if suffix not in SUPPORTED_SUFFIXES:
         hint = " (save it as .docx)" if suffix == ".doc" else ""
         raise LoadError(f"unsupported file type {suffix or '(no extension)'}{hint}")
+    data = _read_bytes(path, max_bytes)
+    try:
+        doc = _parse(data, suffix, max_bytes)
+    except LoadError:
+        raise
+    except Exception as exc:  # a parser bug must cost this one file, never the whole ingest run
+        raise LoadError(f"the file could not be read ({type(exc).__name__})") from exc
     if not doc.text.strip():
         raise LoadError("no text in the file")
+    doc.title = _label(doc.title or "") or None
+    doc.headings = [(offset, level, _label(text)) for offset, level, text in doc.headings]
     return doc
+
+
+def _parse(data: bytes, suffix: str, max_bytes: int) -> LoadedDocument:
+    if suffix == ".pdf":
+        return _load_pdf(data)
+    if suffix == ".docx":
+        return _load_docx(data, max_unpacked=_UNPACK_RATIO * max_bytes)
+    text = _normalise(decode_text(data))
+    if suffix in (".html", ".htm"):
+        return _load_html(text)
+    return _load_markdown(text) if suffix == ".md" else LoadedDocument(text)
+
+
+def _label(text: str) -> str:
+    """A title or heading as one short line: a whole page marked as <h1> must not become every chunk's prefix."""
+    return " ".join(_SURROGATE.sub("\ufffd", text).split())[:MAX_LABEL_CHARS]
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -77,7 +94,10 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _normalise(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    """Newlines unified, NULs dropped, lone surrogates (from broken PDF font maps) made U+FFFD, which
+    keeps every offset and lets the text be encoded as UTF-8 by the chunker and the index."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def decode_text(data: bytes) -> str:
@@ -176,9 +196,10 @@ def _or_default(call, default):
         return default
 
 
-def _load_docx(data: bytes) -> LoadedDocument:
+def _load_docx(data: bytes, max_unpacked: int) -> LoadedDocument:
     import docx
 
+    _check_unpacked_size(data, max_unpacked)
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [_docx_block(item) for item in document.iter_inner_content()]
@@ -190,6 +211,21 @@ def _load_docx(data: bytes) -> LoadedDocument:
     headings = [(at, level, text.strip()) for at, (text, level) in zip(offsets, blocks, strict=False) if level]
     title = core_title or next((label for _, _, label in headings), None)
     return LoadedDocument(_normalise("\n".join(text for text, _ in blocks)), title=title, headings=headings)
+
+
+def _check_unpacked_size(data: bytes, limit: int) -> None:
+    """python-docx reads every part into memory, so a small zip of zeros could exhaust it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as exc:
+        raise LoadError("not a valid Word document (.docx)") from exc
+    if unpacked > limit:
+        raise LoadError(
+            f"Word document unpacks to {unpacked / 1_000_000:,.0f} MB, over the {limit / 1_000_000:g} MB limit"
+        )
 
 
 def _docx_block(item) -> tuple[str, int | None]:
@@ -256,6 +292,8 @@ def _html_lines(root, *, drop_by_name: bool) -> tuple[list[str], list[tuple[int,
         if opened_at >= 0:
             end_line()
             if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and len(lines) > opened_at:
+                # A heading nested in this one (<h1><div><h2>) is folded into it: one line, one mark.
+                marks[:] = [mark for mark in marks if mark[0] < opened_at]
                 marks.append((opened_at, int(node.tag[1]), " ".join(lines[opened_at:])))
                 lines[opened_at:] = [marks[-1][2]]
             continue

@@ -9,6 +9,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from .numbers import sentence_spans
+
+MAX_TITLE_CHARS = 200
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _BRACKETS = r"[〔\[［(（﹝【]\s*((?:19|20)\d{2})\s*[〕\]］)）﹞】]"
 _DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,14}})\s*{_BRACKETS}\s*(\d{{1,5}})\s*号")
@@ -24,6 +27,17 @@ _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _EN_DATE_MDY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.I)
 _EN_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH},?\s+((?:19|20)\d{{2}})\b", re.I)
 _DEADLINE_AFTER = re.compile(r"\s*(?:前|之前|以前|起|止|为止)")
+# Text addressed to an AI assistant rather than to the reader of a policy: prompt injection.
+_TO_ASSISTANT = re.compile(
+    r"(?i:\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|foregoing|system|original)\s+(?:\w+\s+){0,2}?"
+    r"(?:instructions?|prompts?|rules|guidelines|directions)\b"
+    r"|\b(?:you|the\s+assistant|AI\s+assistants?|the\s+model|language\s+models?|chatbots?)\s+(?:must|should|shall|will|are\s+to)"
+    r"\s+(?:now\s+|only\s+|always\s+)?(?:answer|reply|respond|say|state|tell|output|claim)\b"
+    r"|^\W*(?:answer|reply|respond)\s+(?:that|only|with)\b)"
+    r"|(?:忽略|无视|忽视|忘记|忘掉)(?:之前|以上|上述|前面|先前|此前|原有|所有|全部|一切|你的|的)+(?:指令|指示|提示词?|设定)"
+    r"|(?:你|助手|模型|人工智能助手|AI)(?:必须|应该|应当|只能)(?:回答|回复|答复|声称|说)"
+)
 _NEXT_LABEL = re.compile(r"^[\u4e00-\u9fff\u3000 ]{2,8}[:：]")
 
 # Region names; when a text names both, the city wins (see _place).
@@ -62,6 +76,7 @@ _MINISTRY = re.compile(r"(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}部(?:$|
 def extract_metadata(text: str, *, title: str | None, filename: str) -> dict[str, str]:
     head = text[:3000]
     found_title = _clean(title or "") or _label_value(head, "标题") or _first_line_title(text) or Path(filename).stem
+    found_title = found_title[:MAX_TITLE_CHARS]  # it prefixes every embedded chunk, so it must stay short
     issuer = _issuer(text, found_title)
     return {
         "title": found_title,
@@ -211,3 +226,9 @@ def _place(source: str) -> str:
     """A city named anywhere wins over a province: "广东省深圳市" is Shenzhen."""
     found = [_PLACES.get(m.group()) or _PLACES_EN[m.group().lower()] for m in _PLACE.finditer(source)]
     return next((p for p in found if p in _CITIES.values()), found[0] if found else "")
+
+
+def instructions_to_assistants(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences that speak to an AI assistant ("Ignore previous instructions and answer that
+    ..."): a policy text never does, so the answer pipeline withholds them from the model."""
+    return [(a, b) for a, b in sentence_spans(text) if _TO_ASSISTANT.search(text[a:b])]

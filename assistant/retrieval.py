@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -15,6 +18,8 @@ from pydantic import ConfigDict
 from .keyword import KeywordIndex
 from .store import ChunkStore
 
+FUSIONS = ("zscore", "rrf")
+_QUERY_CACHE = 256
 PUBLIC_METADATA = ("source", "title", "section", "page", "region", "issuer", "doc_number", "date", "start", "end")
 
 # Canonical region -> names users write. Order matters only for display.
@@ -118,7 +123,12 @@ def mentions(hit: Hit, region: str) -> bool:
 
 
 class HybridSearcher:
-    """Dense + BM25 search over one ``ChunkStore``."""
+    """Dense + BM25 search over one ``ChunkStore``.
+
+    ``fusion="zscore"`` (default) adds each signal's scores standardised over its own candidates;
+    ``"rrf"`` is weighted reciprocal rank fusion. With ``bm25_by_coverage`` the BM25 weight is scaled
+    per query by the share of its words found in the index: across languages BM25 only adds noise.
+    """
 
     def __init__(
         self,
@@ -130,35 +140,59 @@ class HybridSearcher:
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
         rrf_k: int = 60,
+        fusion: str = "zscore",
+        bm25_by_coverage: bool = True,
     ):
+        if fusion not in FUSIONS:
+            raise ValueError(f"Unknown fusion {fusion!r}: use {' or '.join(FUSIONS)}.")
         self.store, self.embeddings, self.keyword = store, embeddings, keyword
-        self.candidates, self.rrf_k = candidates, rrf_k
+        self.candidates, self.rrf_k, self.fusion, self.bm25_by_coverage = candidates, rrf_k, fusion, bm25_by_coverage
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+
+    def query_vector(self, query: str) -> list[float]:
+        """The query's embedding, remembered for recent queries (balanced search re-asks the pooled one)."""
+        with self._vectors_lock:
+            if query in self._vectors:
+                self._vectors.move_to_end(query)
+                return self._vectors[query]
+        vector = self.embeddings.embed_query(query)
+        with self._vectors_lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > _QUERY_CACHE:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def clear_query_cache(self) -> None:
+        with self._vectors_lock:
+            self._vectors.clear()
 
     def dense(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
-        vector = self.embeddings.embed_query(query)
         return [
             Hit(r.id, r.text, r.metadata, score=sim, dense_similarity=sim)
-            for r, sim in self.store.query(vector, k, filters.where())
+            for r, sim in self.store.query(self.query_vector(query), k, filters.where())
         ]
 
     def bm25(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
-        hits = []
-        for position, score in self.keyword.search(query, k, filters.matches if filters else None):
-            chunk_id, text, metadata = self.keyword.record(position)
-            hits.append(Hit(chunk_id, text, metadata, score=score, bm25_score=score))
-        return hits
+        return [
+            Hit(h.id, h.text, h.metadata, score=h.score, bm25_score=h.score)
+            for h in self.keyword.search(query, k, filters.matches if filters else None)
+        ]
 
     def search(self, query: str, k: int, filters: Filter = NO_FILTER, mode: str = "hybrid") -> list[Hit]:
         if mode == "dense":
             return dedupe(self.dense(query, self.candidates, filters))[:k]
         if mode == "bm25":
             return dedupe(self.bm25(query, self.candidates, filters))[:k]
-        fused = fuse(
-            {"dense": self.dense(query, self.candidates, filters), "bm25": self.bm25(query, self.candidates, filters)},
-            self.weights,
-            self.rrf_k,
-        )
+        rankings = {
+            "dense": self.dense(query, self.candidates, filters),
+            "bm25": self.bm25(query, self.candidates, filters),
+        }
+        weights = dict(self.weights)
+        if self.bm25_by_coverage and rankings["bm25"]:
+            weights["bm25"] *= self.keyword.coverage(query)
+        fused = fuse_zscores(rankings, weights) if self.fusion == "zscore" else fuse(rankings, weights, self.rrf_k)
         return dedupe(fused)[:k]
 
     def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
@@ -211,6 +245,36 @@ def fuse(rankings: dict[str, list[Hit]], weights: dict[str, float], rrf_k: int =
             target.dense_similarity = max(target.dense_similarity, hit.dense_similarity)
             target.bm25_score = max(target.bm25_score, hit.bm25_score)
     return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def fuse_zscores(rankings: dict[str, list[Hit]], weights: dict[str, float]) -> list[Hit]:
+    """Weighted sum of each signal's z-scores over its candidates; a chunk a signal did not return gets
+    that signal's lowest z. Unlike ranks, this keeps how far ahead a clear winner is."""
+    merged: dict[str, Hit] = {}
+    floors: dict[str, float] = {}
+    standardised: dict[str, dict[str, float]] = {}
+    for name, hits in rankings.items():
+        z = _zscores([hit.score for hit in hits])
+        standardised[name] = {hit.id: value for hit, value in zip(hits, z)}
+        floors[name] = min(z, default=0.0)
+        for rank, hit in enumerate(hits, start=1):
+            target = merged.setdefault(hit.id, Hit(hit.id, hit.text, hit.metadata))
+            target.ranks[name] = rank
+            target.dense_similarity = max(target.dense_similarity, hit.dense_similarity)
+            target.bm25_score = max(target.bm25_score, hit.bm25_score)
+    for hit in merged.values():
+        hit.score = sum(
+            weights.get(name, 1.0) * standardised[name].get(hit.id, floors[name]) for name in rankings if rankings[name]
+        )
+    return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def _zscores(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    values = np.asarray(scores, dtype=np.float64)
+    spread = values.std()
+    return ((values - values.mean()) / spread).tolist() if spread > 0 else [0.0] * len(scores)
 
 
 def dedupe(hits: list[Hit], max_overlap: float = 0.5) -> list[Hit]:

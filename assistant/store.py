@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 _PAGE = 5000
 
@@ -22,19 +24,51 @@ class StoredChunk:
     metadata: dict[str, Any]
 
 
-class ChunkStore:
-    """All reads and writes of chunk records. Callers always supply the embeddings."""
+def server_unavailable(url: str, cause: object) -> IndexUnavailableError:
+    return IndexUnavailableError(
+        f"The Chroma server at {url} is unreachable ({cause}). Start it (`chroma run --path DIR --port P`) "
+        "or point ASSISTANT_CHROMA_URL at a running one; leave it empty to use the embedded index."
+    )
 
-    def __init__(self, collection):
+
+def _guarded(method):
+    """A Chroma server that went away mid-session becomes one clear ``IndexUnavailableError``."""
+
+    @functools.wraps(method)
+    def call(self: ChunkStore, *args, **kwargs):
+        if not self.url:
+            return method(self, *args, **kwargs)
+        import httpx
+
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as exc:
+            raise server_unavailable(self.url, f"{type(exc).__name__}: {exc}") from exc
+
+    return call
+
+
+class ChunkStore:
+    """All reads and writes of chunk records. Callers always supply the embeddings.
+
+    ``url`` is the Chroma server's address (empty for the embedded index); ``client`` lets
+    ``version()`` read the collection's metadata fresh, since another replica may have changed it.
+    """
+
+    def __init__(self, collection, *, client=None, url: str = ""):
         self._collection = collection
+        self._client = client
+        self.url = url
 
     @property
     def name(self) -> str:
         return self._collection.name
 
+    @_guarded
     def count(self) -> int:
         return self._collection.count()
 
+    @_guarded
     def upsert(self, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
         for i in range(0, len(ids), _PAGE):
             window = slice(i, i + _PAGE)
@@ -42,10 +76,12 @@ class ChunkStore:
                 ids=ids[window], documents=texts[window], embeddings=vectors[window], metadatas=metadatas[window]
             )
 
+    @_guarded
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), _PAGE):
             self._collection.delete(ids=ids[i : i + _PAGE])
 
+    @_guarded
     def records(self, with_text: bool = True) -> list[StoredChunk]:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         out: list[StoredChunk] = []
@@ -58,6 +94,7 @@ class ChunkStore:
                 return out
             offset += _PAGE
 
+    @_guarded
     def get(self, ids: list[str]) -> list[StoredChunk]:
         page = self._collection.get(ids=ids, include=["metadatas", "documents"])
         found = {
@@ -65,6 +102,7 @@ class ChunkStore:
         }
         return [found[i] for i in ids if i in found]
 
+    @_guarded
     def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity (1 - distance)."""
         if k <= 0 or self.count() == 0:
@@ -79,10 +117,18 @@ class ChunkStore:
             )
         ]
 
+    @_guarded
     def version(self) -> str:
         """Changes whenever an ingest writes; readers (BM25, other replicas) refresh on a new value."""
-        return str((self._collection.metadata or {}).get("version", "")) + f":{self.count()}"
+        return str(self._fresh_metadata().get("version", "")) + f":{self.count()}"
 
+    def _fresh_metadata(self) -> dict:
+        """The collection object caches its metadata; another replica's ingest only shows on a new read."""
+        if self._client is None:
+            return self._collection.metadata or {}
+        return self._client.get_collection(self.name, embedding_function=None).metadata or {}
+
+    @_guarded
     def bump_version(self) -> None:
         self._collection.modify(metadata={"version": uuid.uuid4().hex})
 
@@ -113,14 +159,13 @@ def open_store(*, index_dir: Path, chroma_url: str, name: str) -> ChunkStore:
     except PermissionError as exc:
         raise IndexUnavailableError(f"The index folder {index_dir} is not writable ({exc.strerror}).") from exc
     except Exception as exc:
-        where = chroma_url or str(index_dir)
-        raise IndexUnavailableError(f"Cannot open the index at {where}: {exc}") from exc
-    return ChunkStore(collection)
+        if chroma_url:
+            raise server_unavailable(chroma_url, exc) from exc
+        raise IndexUnavailableError(f"Cannot open the index at {index_dir}: {exc}") from exc
+    return ChunkStore(collection, client=client, url=chroma_url)
 
 
 def _http_client(chromadb, url: str, chroma_settings):
-    from urllib.parse import urlparse
-
     parsed = urlparse(url)
     return chromadb.HttpClient(
         host=parsed.hostname or "127.0.0.1",

@@ -1,10 +1,23 @@
-"""Gradio Blocks layout; every handler delegates to a plain function in ``handlers``."""
+"""Gradio Blocks layout; every handler delegates to plain functions in ``handlers`` and ``library``."""
 
-from __future__ import annotations
-
+import logging
+import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
-from .handlers import chat_turn, render_sources
+from . import library
+from .handlers import (
+    EMPTY_SOURCES,
+    chat_turn,
+    escape_markdown_html,
+    export_markdown,
+    filter_choices,
+    make_filter,
+    render_documents,
+    status_text,
+)
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = [
     "What is the funding cap for new equipment with demonstrative value in Beijing's plan?",
@@ -13,57 +26,254 @@ EXAMPLES = [
 ]
 
 CSS = """
-#sources { max-height: 70vh; overflow-y: auto; }
-.passage { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
-.passage:target, .passage.cited { border-color: var(--color-accent); box-shadow: 0 0 0 1px var(--color-accent); }
+.gradio-container { max-width: 1400px !important; }
+#status { font-size: 0.85em; opacity: 0.8; }
+#sources { max-height: 72vh; overflow-y: auto !important; }
+#sources .turn > summary { cursor: pointer; font-weight: 600; margin: 4px 0 8px; overflow-wrap: anywhere; }
+.passage { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px;
+  transition: box-shadow 0.3s, border-color 0.3s; }
+.passage.cited { border-color: var(--color-accent-soft, #c7d2fe); }
+.passage.active, .passage:target { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent); }
 .passage-n { font-weight: 700; color: var(--color-accent); }
-.passage-meta, .passage-section { font-size: 0.85em; opacity: 0.8; }
-.passage-text { white-space: pre-wrap; margin-top: 4px; }
-.passage mark { background: #fde68a; color: inherit; }
+.cited-tag { font-size: 0.75em; border-radius: 6px; padding: 0 5px; background: var(--color-accent-soft, #e0e7ff); }
+.passage-meta, .passage-section { font-size: 0.85em; opacity: 0.8; overflow-wrap: anywhere; }
+.passage-text { white-space: pre-wrap; margin-top: 4px; overflow-wrap: anywhere; }
+.passage mark { background: #fde68a; color: inherit; border-radius: 3px; padding: 0 2px; }
+.sources-empty { opacity: 0.7; padding: 8px 0; }
+#chat a[href^="#passage-"] { text-decoration: none; font-weight: 600; font-size: 0.85em; color: var(--color-accent);
+  background: var(--color-accent-soft, #e0e7ff); border-radius: 6px; padding: 0 3px; }
+#chat .badge { display: inline-block; font-size: 0.85em; border-radius: 999px; padding: 1px 10px; }
+#chat .badge-verified { background: #dcfce7; color: #166534; }
+#chat .badge-unverified { background: #fef3c7; color: #92400e; }
+#chat .badge-refused { background: #e5e7eb; color: #374151; }
+#chat table { font-size: 0.9em; display: block; overflow-x: auto; }
+#chat td, #chat th { min-width: 7em; }
+.doc-table { overflow-x: auto; }
+.doc-table table { width: 100%; border-collapse: collapse; font-size: 0.9em; }
+.doc-table th, .doc-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--border-color-primary);
+  overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  #chat { height: 60vh !important; }
+  #sources { max-height: none; }
+  .gradio-container { padding: 4px !important; }
+}
 """
 
+# Clicking [n] opens that turn's sources and brings passage n into view. Installed with demo.load(js=...):
+# in Gradio 6 that channel runs reliably (launch(js=...) did not in some 6.x releases, gradio#13636).
+CITATION_JS = """
+() => {
+  if (window.__policyCitations) return;
+  window.__policyCitations = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#passage-"]');
+    if (!link) return;
+    const card = document.getElementById(link.getAttribute('href').slice(1));
+    if (!card) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const turn = card.closest('details');
+    if (turn) turn.open = true;
+    document.querySelectorAll('#sources .passage.active').forEach((el) => el.classList.remove('active'));
+    card.classList.add('active');
+    card.scrollIntoView({behavior: 'smooth', block: 'center'});
+  }, true);
+}
+"""
 
-def status_line(services) -> str:
-    from .llm import model_label
+CONFIRM_DELETE_JS = "(name) => (name && confirm('Delete ' + name + ' from the documents folder?')) ? name : ''"
 
-    s = services.settings
-    where = s.chroma_url or str(Path(s.index_dir).resolve())
-    return f"Model: {model_label(s)} · {services.store.count()} chunks · index: {where}"
+
+class StatusLine:
+    """The status text; the document count is recomputed only when the index changes."""
+
+    def __init__(self, services):
+        self.services = services
+        self._version, self._documents = None, 0
+
+    def __call__(self) -> str:
+        from .llm import model_label
+
+        services, settings = self.services, self.services.settings
+        try:
+            store = services.store
+            version = store.version()
+            if version != self._version:
+                self._documents = len({r.metadata.get("source") for r in store.records(with_text=False)})
+                self._version = version
+            chunks = store.count()
+        except Exception as exc:
+            return f"Index unavailable: {library.plain_reason(exc)}"
+        model = services.__dict__.get("chat_model")  # never load the model just to show a number
+        waiting = getattr(model, "waiting", 0) if model is not None else 0
+        where = settings.chroma_url or str(Path(settings.index_dir).resolve())
+        return status_text(model_label(settings), self._documents, chunks, where, waiting)
+
+
+def _chat_tab(gr) -> SimpleNamespace:
+    c = SimpleNamespace()
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            with gr.Row():
+                c.region = gr.Dropdown([("All regions", "")], value="", label="Region", elem_id="region")
+                c.document = gr.Dropdown([("All documents", "")], value="", label="Document", elem_id="document")
+            c.chatbot = gr.Chatbot(
+                label="Chat",
+                height=520,
+                elem_id="chat",
+                examples=[{"text": q} for q in EXAMPLES],
+                placeholder="Ask about the policy documents, or pick an example.",
+                feedback_options=None,
+            )
+            c.question = gr.Textbox(placeholder="Ask about the policy documents…", show_label=False, elem_id="question")
+            with gr.Row():
+                c.ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                c.new_chat = gr.Button("New chat", elem_id="new-chat")
+            with gr.Accordion("Copy or export the last answer", open=False, elem_id="export"):
+                c.export_box = gr.Code(
+                    language="markdown",
+                    interactive=False,
+                    wrap_lines=True,
+                    show_line_numbers=False,
+                    buttons=["copy"],
+                    label="Answer as Markdown",
+                    elem_id="export-md",
+                )
+                c.download = gr.DownloadButton("Download .md", visible=False, elem_id="download")
+        with gr.Column(scale=2, min_width=300):
+            gr.Markdown("### Sources")
+            c.sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
+    return c
+
+
+def _documents_tab(gr, max_mb: float) -> SimpleNamespace:
+    c = SimpleNamespace()
+    c.table = gr.HTML(elem_id="documents")
+    c.upload = gr.File(
+        label=f"Add documents (pdf, docx, txt, md, html; up to {max_mb:g} MB each)",
+        file_count="multiple",
+        file_types=library.ACCEPTED_TYPES,
+        elem_id="upload",
+    )
+    with gr.Row():
+        c.chosen = gr.Dropdown([], label="Document", elem_id="chosen-document", scale=3)
+        c.delete = gr.Button("Delete", variant="stop", elem_id="delete", scale=1)
+        c.reindex = gr.Button("Re-index", elem_id="reindex", scale=1)
+        c.rebuild = gr.Checkbox(label="rebuild from scratch", value=False, scale=1)
+    c.message = gr.Markdown(elem_id="library-message")
+    return c
 
 
 def build_ui(services):
     import gradio as gr
 
     with gr.Blocks(title="Policy Q&A Assistant") as demo:
-        gr.Markdown("## Policy Q&A Assistant\nAnswers from your policy documents, with every claim cited.")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
-                chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat")
-                question = gr.Textbox(
-                    placeholder="Ask about the policy documents…", show_label=False, elem_id="question"
-                )
-                with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="ask")
-                    new_chat = gr.Button("New chat", elem_id="new-chat")
-                gr.Examples(EXAMPLES, inputs=question)
-            with gr.Column(scale=2, min_width=300):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(render_sources([]), elem_id="sources")
-        status = gr.Markdown(status_line(services), elem_id="status")
-
-        def respond(message, history):
-            for messages, sources_html, _ in chat_turn(services.answerer, message, history or []):
-                yield messages, sources_html, ""
-
-        def reset():
-            return [], render_sources([]), ""
-
-        for trigger in (send.click, question.submit):
-            trigger(respond, [question, chatbot], [chatbot, sources, question], concurrency_limit=4)
-        new_chat.click(reset, None, [chatbot, sources, question])
-        demo.load(lambda: status_line(services), None, status)
+        turns = gr.State([])
+        gr.Markdown("## Policy Q&A Assistant\nAnswers from your policy documents; every claim cites its passage.")
+        status = gr.Markdown(elem_id="status")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat-tab"):
+                chat = _chat_tab(gr)
+            with gr.Tab("Documents", id="documents-tab"):
+                docs = _documents_tab(gr, services.settings.max_file_mb)
+        _wire_chat(gr, services, chat, turns)
+        _wire_documents(gr, services, docs, chat, status, demo)
+        demo.load(None, None, None, js=CITATION_JS)
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo
+
+
+def _wire_chat(gr, services, c: SimpleNamespace, turns) -> None:
+    def respond(message, current, region_value, document_value):
+        filters = make_filter(region_value, document_value)
+        waiting = lambda: getattr(services.chat_model, "waiting", 0)  # noqa: E731
+        for messages, sources_html, updated in chat_turn(services.answerer, message, current, filters, waiting):
+            yield messages, sources_html, updated, ""
+
+    def exported(current):
+        text = export_markdown(current[-1]) if current else ""
+        if not text:
+            return "", gr.DownloadButton(visible=False)
+        path = Path(tempfile.mkdtemp(prefix="policy-answer-")) / f"answer-{len(current)}.md"
+        path.write_text(text, encoding="utf-8")
+        return text, gr.DownloadButton(value=str(path), visible=True)
+
+    def reset():
+        return [], EMPTY_SOURCES, [], "", "", gr.DownloadButton(visible=False)  # outputs: ask, then export
+
+    def pick_example(data: gr.SelectData) -> str:
+        return data.value["text"]
+
+    ask_inputs = [c.question, turns, c.region, c.document]
+    ask_outputs = [c.chatbot, c.sources, turns, c.question]
+    export_outputs = [c.export_box, c.download]
+    answering = []
+    for trigger in (c.ask.click, c.question.submit):
+        answering.append(trigger(respond, ask_inputs, ask_outputs, concurrency_limit=4))
+        answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
+    picked = c.chatbot.example_select(pick_example, None, c.question, show_progress="hidden")
+    answering.append(picked.then(respond, ask_inputs, ask_outputs, concurrency_limit=4))
+    answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
+    c.new_chat.click(reset, None, [*ask_outputs, *export_outputs], cancels=answering)
+
+
+def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, status, demo) -> None:
+    status_line = StatusLine(services)
+    failures: dict[str, str] = {}  # the last indexing problems, per file, for the Documents table
+    folder, max_mb = services.settings.documents_dir, services.settings.max_file_mb
+
+    def view():
+        try:
+            rows = library.document_rows(services, failures)
+        except Exception as exc:
+            log.exception("cannot list documents")
+            problem = f"<div class='sources-empty'>Cannot read the index: {library.plain_reason(exc)}</div>"
+            return problem, gr.skip(), gr.skip(), gr.skip(), status_line()
+        regions, documents = filter_choices(rows)
+        return (
+            render_documents(rows),
+            gr.Dropdown(choices=documents[1:]),
+            gr.Dropdown(choices=regions),
+            gr.Dropdown(choices=documents),
+            status_line(),
+        )
+
+    def index_folder(progress, rebuild_all: bool = False) -> str:
+        progress(0, desc="Reading the documents folder…")
+        message, found = library.reindex(
+            services,
+            rebuild=rebuild_all,
+            progress=lambda done, total, source: progress((done, total), desc=f"Indexed {source}"),
+        )
+        failures.clear()
+        failures.update(found)
+        return message
+
+    def on_upload(files, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker this way
+        results = [library.add_document(folder, Path(f), Path(f).name, max_mb) for f in files or []]
+        lines = [r.message for r in results]
+        if any(r.ok for r in results):
+            lines.append(index_folder(progress))
+        return escape_markdown_html("\n\n".join(lines)), None, *view()
+
+    def on_delete(name, progress=gr.Progress()):  # noqa: B008
+        if not name:
+            return "Nothing deleted.", *view()
+        message = library.delete_document(folder, name)
+        if message.startswith("Deleted"):
+            message += "\n\n" + index_folder(progress)
+        return escape_markdown_html(message), *view()
+
+    def on_reindex(rebuild_all, progress=gr.Progress()):  # noqa: B008
+        return escape_markdown_html(index_folder(progress, rebuild_all)), *view()
+
+    view_outputs = [c.table, c.chosen, chat.region, chat.document, status]
+    one_at_a_time = {"concurrency_id": "library", "concurrency_limit": 1}
+    c.upload.upload(on_upload, c.upload, [c.message, c.upload, *view_outputs], **one_at_a_time)
+    c.delete.click(on_delete, c.chosen, [c.message, *view_outputs], js=CONFIRM_DELETE_JS, **one_at_a_time)
+    c.reindex.click(on_reindex, c.rebuild, [c.message, *view_outputs], **one_at_a_time)
+    demo.load(view, None, view_outputs)
+    gr.Timer(3).tick(status_line, None, status, show_progress="hidden")
 
 
 def parse_auth(value: str) -> list[tuple[str, str]] | None:
@@ -73,17 +283,25 @@ def parse_auth(value: str) -> list[tuple[str, str]] | None:
     path = Path(value)
     text = path.read_text(encoding="utf-8") if path.is_file() else value
     pairs = [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
-    return [tuple(pair.split(":", 1)) for pair in pairs if ":" in pair] or None
+    found = [tuple(pair.split(":", 1)) for pair in pairs if ":" in pair]
+    if not found or any(not user or not password for user, password in found):
+        raise ValueError("ASSISTANT_AUTH is set but does not hold user:password pairs; fix it or leave it empty.")
+    return found
 
 
-def launch(demo, settings) -> None:
+def launch(demo, settings, **extra) -> None:
     import gradio as gr
 
+    auth = parse_auth(settings.auth)
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        log.warning("Serving on %s without a login; set ASSISTANT_AUTH=user:password to require one.", settings.host)
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
-        auth=parse_auth(settings.auth),
+        auth=auth,
         show_error=False,
+        max_file_size=int(settings.max_file_mb * 1_000_000),
         theme=gr.themes.Soft(),
         css=CSS,
+        **extra,
     )

@@ -61,3 +61,32 @@ def test_follow_up_is_rewritten_before_retrieval(indexed):
     answer = answerer.ask("And Shenzhen?", history=["What AI action plan did Beijing issue?"])
     assert answer.rewritten_question == "What AI action plan did Shenzhen issue?"
     assert any("Shenzhen" in hit.text for hit in answer.passages[:3])
+
+
+class BrokenModel(FakeListChatModel):
+    """A model server that went away."""
+
+    def _call(self, *args, **kwargs):
+        raise ConnectionError("model server unreachable")
+
+    def _stream(self, *args, **kwargs):
+        raise ConnectionError("model server unreachable")
+        yield  # pragma: no cover
+
+
+def test_model_failure_gives_a_retrieval_only_answer_with_a_notice(indexed):
+    answerer = Answerer(indexed.searcher, BrokenModel(responses=["unused"]))
+    answer = answerer.ask("What is the funding cap for new equipment with demonstrative value in Beijing's plan?")
+    assert "30 million" in answer.text and answer.cited
+    assert any("unavailable" in notice for notice in answer.notices)
+    assert answer.as_dict()["notices"]
+
+
+def test_hostile_questions_are_answered_or_rejected_politely(indexed):
+    answerer = answerer_with(indexed, *["Shenzhen released four action plans [1]."] * 3)
+    for empty in ("", "   \n\t", "\x00\x07", "😀🎉🔥"):
+        answer = answerer.ask(empty)
+        assert answer.refused and "Please type a question" in answer.text
+    long_answer = answerer.ask("Shenzhen action plans " * 2000)
+    assert any("shortened" in notice for notice in long_answer.notices)
+    assert len(long_answer.question) <= 1000

@@ -46,3 +46,71 @@ def test_rrf_rewards_agreement():
     a, b, c = (Hit(i, i, {}) for i in "abc")
     fused = fuse({"dense": [a, b, c], "bm25": [b, c, a]}, {"dense": 1.0, "bm25": 1.0})
     assert [h.id for h in fused][0] == "b"
+
+
+def test_zscore_fusion_keeps_a_clear_winner():
+    from assistant.retrieval import fuse_zscores
+
+    dense = [Hit(i, i, {}, score=s) for i, s in (("a", 0.95), ("b", 0.80), ("c", 0.79), ("d", 0.78))]
+    bm25 = [Hit(i, i, {}, score=s) for i, s in (("b", 5.0), ("a", 4.9), ("e", 1.0))]
+    fused = fuse_zscores({"dense": dense, "bm25": bm25}, {"dense": 1.0, "bm25": 1.0})
+    assert [h.id for h in fused][:2] == ["a", "b"]  # RRF would tie a and b; a leads dense by far
+    assert fused[0].ranks == {"dense": 1, "bm25": 2}
+    assert {h.id for h in fused} == set("abcde")
+
+
+def _records(texts: dict[str, str]):
+    from assistant.keyword import tokenize
+    from assistant.store import StoredChunk
+
+    return {i: StoredChunk(i, t, {"tokens": " ".join(tokenize(t)), "source": f"{i}.txt"}) for i, t in texts.items()}
+
+
+def test_keyword_index_reads_only_new_chunks():
+    from assistant.keyword import KeywordIndex
+
+    records = _records({"a": "北京发布人工智能行动计划", "b": "深圳发布四项行动计划"})
+    version, loaded = ["1"], []
+
+    def load_by_ids(ids):
+        loaded.append(sorted(ids))
+        return [records[i] for i in ids]
+
+    index = KeywordIndex(
+        lambda: list(records.values()), lambda: version[0], list_ids=lambda: list(records), load_by_ids=load_by_ids
+    )
+    assert [h.id for h in index.search("深圳 行动计划", 5)][0] == "b"
+    records |= _records({"c": "上海支持具身智能机器人"})
+    del records["a"]
+    version[0] = "2"
+    assert [h.id for h in index.search("机器人", 5)] == ["c"]
+    assert index.search("北京", 5) == []
+    assert loaded == [["c"]] and len(index) == 2
+
+
+def test_coverage_is_low_across_languages():
+    from assistant.keyword import KeywordIndex
+
+    records = _records({"a": "北京发布人工智能行动计划，最高支持3000万元", "b": "深圳发布四项行动计划"})
+    index = KeywordIndex(lambda: list(records.values()), lambda: "1")
+    assert index.coverage("How many action plans did Shenzhen release?") == 0.0
+    assert index.coverage("深圳发布了几项行动计划") > 0.5
+    assert [h.id for h in index.search("行动", 5)]  # bigrams match inside words jieba kept whole
+
+
+def test_weighted_concat_keeps_the_cosine_a_weighted_mean(embeddings):
+    import numpy as np
+
+    from assistant.embeddings import ConcatEmbeddings, _weighted
+
+    both = ConcatEmbeddings([embeddings, embeddings], [0.85, 0.15])
+    query = np.asarray(both.embed_query("funding cap"))
+    passages = np.asarray(both.embed_documents(["up to RMB 30 million", "four action plans"]))
+    single = np.asarray(embeddings.embed_documents(["up to RMB 30 million", "four action plans"]))
+    assert np.allclose(passages @ query, single @ np.asarray(embeddings.embed_query("funding cap")), atol=1e-5)
+    assert _weighted("use") == ("use", 0.15) and _weighted("e5:0.7") == ("e5", 0.7)
+
+
+def test_cross_lingual_query_finds_the_english_passage(indexed):
+    hits = indexed.searcher.search("深圳三月发布了几项人工智能行动计划？", 3)
+    assert any("Shenzhen released four action plans" in hit.text for hit in hits)
