@@ -209,10 +209,10 @@ def _wire_chat(gr, services, c: SimpleNamespace, turns) -> None:
     export_outputs = [c.export_box, c.download]
     answering = []
     for trigger in (c.ask.click, c.question.submit):
-        answering.append(trigger(respond, ask_inputs, ask_outputs, concurrency_limit=4))
+        answering.append(trigger(respond, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="chat"))
         answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
     picked = c.chatbot.example_select(pick_example, None, c.question, show_progress="hidden")
-    answering.append(picked.then(respond, ask_inputs, ask_outputs, concurrency_limit=4))
+    answering.append(picked.then(respond, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="chat"))
     answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
     c.new_chat.click(reset, None, [*ask_outputs, *export_outputs], cancels=answering)
 

@@ -5,7 +5,8 @@ RecursiveCharacterTextSplitter(1000, 200) → MiniLM through HuggingFaceEmbeddin
 
 Run as a script, in its own process so the caller can measure its time and memory:
 ``python bench/baseline.py ingest FOLDER PERSIST_DIR`` prints ``{"documents", "chunks", "stored", "seconds"}``;
-``python bench/baseline.py app FOLDER PERSIST_DIR QUESTIONS.json`` indexes, then answers, printing events.
+``python bench/baseline.py app FOLDER PERSIST_DIR QUESTIONS.json`` indexes, prints a ``ready`` event, waits
+for a line on stdin, then answers, printing an ``answered`` event per question.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def ingest(folder: Path, persist_dir: Path, embeddings=None) -> dict:
     documents = load_folder(folder)
     splits = split(documents)
     store = open_vectorstore(persist_dir, embeddings or minilm())
-    store.add_documents(splits)
+    if splits:  # Chroma refuses an empty batch
+        store.add_documents(splits)
     return {
         "documents": len(documents),
         "chunks": len(splits),
@@ -84,6 +86,7 @@ def answer_questions(folder: Path, persist_dir: Path, questions: list[str]) -> N
     store = open_vectorstore(persist_dir, embeddings)
     chain = baseline_chain(make_chat_model(Settings()))
     _event("ready")
+    sys.stdin.readline()  # the caller measures the app at rest, then lets it answer
     for question in questions:
         context = stuff_context(store.similarity_search(question, k=6))
         "".join(chain.stream({"context": context, "question": question}))

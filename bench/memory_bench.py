@@ -95,7 +95,9 @@ def measure_baseline(work: Path, questions: list[str], timeout: float) -> dict:
     questions_file.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     command = [PYTHON, str(ROOT / "bench" / "baseline.py"), "app", str(SAMPLE_DOCUMENTS)]
     command += [str(work / "memory-baseline"), str(questions_file)]
-    process = subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=child_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     after_start, marks = 0, []
     with MemoryProbe(process.pid) as probe:
         for line in process.stdout:
@@ -104,6 +106,8 @@ def measure_baseline(work: Path, questions: list[str], timeout: float) -> dict:
                 time.sleep(SETTLE_S)
                 after_start = probe.current()
                 marks.append(("started", _elapsed(probe)))
+                process.stdin.write("go\n")
+                process.stdin.flush()
             elif event == "answered":
                 marks.append(("answered", _elapsed(probe)))
                 at_rest = probe.current()

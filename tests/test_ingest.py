@@ -90,7 +90,7 @@ def _index_state(index: Path) -> set[tuple]:
 
 def test_ingest_killed_mid_run_converges_to_a_clean_run(tmp_path):
     docs = tmp_path / "docs"
-    _write_policy_corpus(docs, 40)
+    _write_policy_corpus(docs, 25)
     killed_index = tmp_path / "killed"
     for delay in (4.0, 9.0):
         process = _ingest_cli(docs, killed_index)
@@ -99,15 +99,15 @@ def test_ingest_killed_mid_run_converges_to_a_clean_run(tmp_path):
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
     resumed = _ingest_cli(docs, killed_index)
-    out, err = resumed.communicate(timeout=600)
+    out, err = resumed.communicate(timeout=1500)
     assert resumed.returncode == 0, err
     report = json.loads(out)
     clean = _ingest_cli(docs, tmp_path / "clean")
-    clean_out, clean_err = clean.communicate(timeout=600)
+    clean_out, clean_err = clean.communicate(timeout=1500)
     assert clean.returncode == 0, clean_err
     assert _index_state(killed_index) == _index_state(tmp_path / "clean")
     assert report["chunks"] == json.loads(clean_out)["chunks"]
     again = _ingest_cli(docs, killed_index)
-    again_report = json.loads(again.communicate(timeout=600)[0])
+    again_report = json.loads(again.communicate(timeout=1500)[0])
     assert (again_report["added"], again_report["updated"], again_report["removed"]) == (0, 0, 0)
-    assert again_report["unchanged"] == 40
+    assert again_report["unchanged"] == 25
