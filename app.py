@@ -73,7 +73,16 @@ class Services:
     def answerer(self):
         from assistant.answer import Answerer
 
-        return Answerer(self.searcher, self.chat_model, top_k=self.settings.top_k)
+        return Answerer(self.searcher, self.chat_model, top_k=self.settings.top_k, min_relevance=self.min_relevance)
+
+    @property
+    def min_relevance(self):
+        from assistant.embeddings import RelevanceThreshold, calibrated_relevance
+
+        s, calibrated = self.settings, calibrated_relevance(self.settings.embeddings)
+        same = calibrated.same_language if s.min_relevance is None else s.min_relevance
+        cross = calibrated.cross_language if s.min_relevance_cross_lingual is None else s.min_relevance_cross_lingual
+        return RelevanceThreshold(same, cross)
 
     def ingest(self, *, rebuild: bool = False, progress=None):
         from assistant.ingest import ChunkingOptions, ingest

@@ -12,10 +12,12 @@ from langchain_core.language_models import BaseChatModel
 
 from .chunking import detect_language
 from .compare import comparison_table
+from .embeddings import NO_THRESHOLD, RelevanceThreshold
 from .grounding import (
     amount_quote,
     extractive_answer,
     is_numeric_question,
+    misses_focus,
     refusal_text,
     states_amount,
     swap_place,
@@ -72,6 +74,7 @@ class Answer:
         }
 
 
+PASSAGES_PER_PARTY = 3
 MAX_QUESTION_CHARS = 1000
 EMPTY_QUESTION = "Please type a question about the indexed documents."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
@@ -108,8 +111,31 @@ def withhold_instructions(hits: list[Hit]) -> tuple[list[Hit], list[int]]:
 class Answerer:
     """Retrieval, generation and verification; streams events for the UI and returns an ``Answer``."""
 
-    def __init__(self, searcher: HybridSearcher, chat_model: BaseChatModel, *, top_k: int = 6):
-        self.searcher, self.chat_model, self.top_k = searcher, chat_model, top_k
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        chat_model: BaseChatModel,
+        *,
+        top_k: int = 4,
+        min_relevance: RelevanceThreshold = NO_THRESHOLD,
+    ):
+        self.searcher, self.chat_model, self.top_k, self.min_relevance = searcher, chat_model, top_k, min_relevance
+
+    def passage_count(self, question: str) -> int:
+        """``top_k``, and at least three passages per party for a comparison: its table streams first,
+        so the longer prompt does not delay the first token."""
+        return max(self.top_k, PASSAGES_PER_PARTY * len(compared_parties(question)))
+
+    def off_topic(self, question: str, filters: Filter) -> bool:
+        """No indexed chunk is even close to the question in meaning (thresholds: bench/calibrate_refusal.py)."""
+        if not (self.min_relevance.same_language or self.min_relevance.cross_language):
+            return False
+        best = self.searcher.dense(question, 1, filters)
+        if not best:
+            return True
+        same = detect_language(best[0].text) == detect_language(question)
+        threshold = self.min_relevance.same_language if same else self.min_relevance.cross_language
+        return best[0].dense_similarity < threshold
 
     def ask(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Answer:
         answer = None
@@ -126,13 +152,15 @@ class Answerer:
             yield {"type": "final", "answer": Answer(question, question, EMPTY_QUESTION, True, [], notices=notices)}
             return
         rewritten = self.rewrite(question, history)
-        hits, flagged = withhold_instructions(self.searcher.search_balanced(rewritten, self.top_k, filters))
+        hits, flagged = withhold_instructions(
+            self.searcher.search_balanced(rewritten, self.passage_count(rewritten), filters)
+        )
         if flagged:
             notices.append(
                 f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used."
             )
         yield {"type": "passages", "rewritten_question": rewritten, "hits": hits}
-        if not hits or unmatched_entities(rewritten, hits):
+        if not hits or unmatched_entities(rewritten, hits) or self.off_topic(rewritten, filters):
             yield {
                 "type": "final",
                 "answer": Answer(question, rewritten, refusal_text(question), True, hits, None, notices),
@@ -206,6 +234,8 @@ class Answerer:
             quote = amount_quote(rewritten, hits)
             if quote:
                 check = verify_answer(quote, texts)
+        elif len(compared_parties(rewritten)) < 2 and misses_focus(check.text, rewritten, hits):
+            check = self._extractive(rewritten, hits, texts) or check
         if not check.cited:
             check = self._extractive(rewritten, hits, texts) or check
         return Answer(question, rewritten, check.text, False, hits, check, notices)

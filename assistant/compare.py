@@ -54,14 +54,45 @@ def assign_parties(hits: list[Hit], parties: list[str]) -> dict[int, str]:
     return owner
 
 
+CELL_CHARS = 180
+
+
+def _excerpt(sentence: str, start: int, end: int) -> str:
+    """At most ``CELL_CHARS`` of the sentence around ``[start, end)``, cut at word boundaries, marked with …"""
+    if len(sentence) <= CELL_CHARS:
+        return sentence
+    room = max(0, CELL_CHARS - (end - start)) // 2
+    left, right = max(0, start - room), min(len(sentence), end + room)
+    left, right = max(0, min(left, len(sentence) - CELL_CHARS)), min(len(sentence), max(right, CELL_CHARS))
+    window = sentence[left:right]
+    if left > 0:
+        window = "…" + (window.split(" ", 1)[1] if " " in window[:20] else window)
+    if right < len(sentence):
+        window = (window.rsplit(" ", 1)[0] if " " in window[-20:] else window) + "…"
+    return window
+
+
+def _anchor(aspect: Aspect, sentence: str) -> tuple[int, int] | None:
+    """Where the sentence states the aspect: the keyword, or for figures the figure nearest a keyword."""
+    keywords = [m.span() for m in aspect.pattern.finditer(sentence)]
+    if not keywords:
+        return None
+    if not aspect.needs_figure:
+        return keywords[0]
+    figures = [(a.figure.start, a.figure.end) for a in extract_amounts(sentence)] or [
+        (f.start, f.end) for f in find_figures(sentence)
+    ]
+    if not figures:
+        return None
+    _, figure, keyword = min((abs(f[0] - k[0]), f, k) for f in figures for k in keywords)
+    return min(figure[0], keyword[0]), max(figure[1], keyword[1])
+
+
 def _cell(aspect: Aspect, sentences: list[tuple[int, str]]) -> str:
     for n, sentence in sentences:
-        if not aspect.pattern.search(sentence):
-            continue
-        if aspect.needs_figure and not (find_figures(sentence) or extract_amounts(sentence)):
-            continue
-        short = sentence if len(sentence) <= 180 else sentence[:177].rsplit(" ", 1)[0] + "…"
-        return f"{short.replace('|', '/')} [{n}]"
+        anchor = _anchor(aspect, sentence)
+        if anchor is not None:
+            return f"{_excerpt(sentence, *anchor).replace('|', '/')} [{n}]"
     return NOT_STATED
 
 

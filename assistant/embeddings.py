@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -138,3 +139,27 @@ def _weighted(part: str) -> tuple[str, float]:
     if key and re.fullmatch(r"\d+(\.\d+)?", weight):
         return key, float(weight)
     return part, DEFAULT_MIX_WEIGHTS.get(part, 1.0)
+
+
+@dataclass(frozen=True)
+class RelevanceThreshold:
+    """Best-chunk similarity below which a question is off topic; lower when that chunk is in another
+    language, because cross-lingual similarities are systematically lower. 0 means no threshold."""
+
+    same_language: float = 0.0
+    cross_language: float = 0.0
+
+
+NO_THRESHOLD = RelevanceThreshold()
+
+# Calibrated per embedding by bench/calibrate_refusal.py (docs/answers.md): 0.04 below the least similar
+# of 311 answerable questions of the dev and shared sets.
+CALIBRATED_RELEVANCE: dict[str, RelevanceThreshold] = {
+    "e5+use": RelevanceThreshold(same_language=0.703, cross_language=0.616),
+    "e5": RelevanceThreshold(same_language=0.8, cross_language=0.696),
+}
+
+
+def calibrated_relevance(name: str) -> RelevanceThreshold:
+    """The calibrated thresholds of an embedding name; none for embeddings that were not calibrated."""
+    return CALIBRATED_RELEVANCE.get(name, NO_THRESHOLD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import time
@@ -10,11 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answer import Answerer
-from .eval_data import answer_f1, contains_answer, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, write_corpus
+from .eval_data import (
+    answer_f1,
+    contains_answer,
+    corpus_folder,
+    doc_id_of,
+    gold_doc_ids,
+    markdown_table,
+    read_jsonl,
+    select,
+)
 from .numbers import unsupported_figures
 from .prompts import format_passages
 from .retrieval import Hit
-from .verify import citations_in
+from .verify import citations_in, strip_citations
 
 BASELINE_SYSTEM = (
     "Use the following pieces of context to answer the question at the end. "
@@ -44,14 +54,18 @@ class Outcome:
 
 @dataclass
 class Tally:
+    cross_lingual: bool = False
     rows: list[dict] = field(default_factory=list)
 
     def add(self, question: dict, outcome: Outcome, hits: list[Hit]) -> None:
         answerable = bool(question.get("answers"))
         evidence = question.get("evidence")
-        gold = gold_doc_ids(question)
+        gold = gold_doc_ids(question, self.cross_lingual)
+        # A comparison's evidence names one party; a cell citing another party's passage is right when
+        # that passage states that party's expected answer.
+        support = [evidence] + (question["answers"] if question.get("kind") == "compare" else [])
         cited_ok = [
-            (evidence and evidence in hits[n - 1].text)
+            (evidence and any(s in hits[n - 1].text for s in support))
             or (not evidence and doc_id_of(hits[n - 1].metadata["source"]) in gold)
             for n in outcome.cited
             if 1 <= n <= len(hits)
@@ -97,10 +111,8 @@ class Tally:
 
 
 def _strip_quotes(answer: str) -> str:
-    """Verbatim quotes of a passage are evidence, not claims."""
-    import re
-
-    return re.sub(r"“[^”]*”", "", answer)
+    """Verbatim quotes of a passage are evidence, not claims; citation numbers are not figures."""
+    return strip_citations(re.sub(r"“[^”]*”", "", answer))
 
 
 def baseline_chain(chat_model):
@@ -137,19 +149,24 @@ def main(args) -> int:
 
     from .settings import Settings
 
-    questions = read_jsonl(args.questions)[: args.limit or None]
-    documents = write_corpus(args.corpus) if args.corpus else (args.documents or Settings().documents_dir)
+    questions = select(read_jsonl(args.questions), limit=args.limit, sample=args.sample)
+    documents = (
+        corpus_folder(args.corpus, args.corpus_lang) if args.corpus else (args.documents or Settings().documents_dir)
+    )
     index = args.index or Path(tempfile.mkdtemp(prefix="eval-index-"))
     services = app.build_services(Settings(documents_dir=documents, index_dir=index))
     services.ingest()
-    ours, baseline = Tally(), Tally()
+    ours, baseline = Tally(args.cross_lingual), Tally(args.cross_lingual)
     chain = None if args.no_baseline else baseline_chain(services.chat_model)
+    passages = []
     for question in questions:
         outcome, hits = run_ours(services.answerer, question["question"])
         ours.add(question, outcome, hits)
-        if chain is not None:
-            baseline.add(question, run_baseline(chain, hits, question["question"]), hits)
+        passages.append(hits)
         print(f"{question.get('id')}: {outcome.answer[:80]!r}", file=sys.stderr)
+    # The baseline runs after ours, not interleaved, so each keeps its own prompt prefix in llama.cpp's cache.
+    for question, hits in zip(questions, passages) if chain is not None else ():
+        baseline.add(question, run_baseline(chain, hits, question["question"]), hits)
     result = {"ours": ours.summary(), "per_question": ours.rows}
     if chain is not None:
         result |= {"baseline": baseline.summary(), "baseline_per_question": baseline.rows}

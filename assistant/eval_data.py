@@ -22,6 +22,22 @@ def write_corpus(corpus_path: str | Path, doc_ids: set[str] | None = None) -> Pa
     return folder
 
 
+def corpus_folder(corpus: str | Path, lang: str = "") -> Path:
+    """The corpus as one file per document, optionally only the documents in one language."""
+    doc_ids = {doc["doc_id"] for doc in read_jsonl(corpus) if doc.get("lang") == lang} if lang else None
+    return write_corpus(corpus, doc_ids)
+
+
+def select(rows: list, *, limit: int = 0, sample: int = 0, seed: int = 0) -> list:
+    """The first ``limit`` rows, or ``sample`` rows drawn at random in their original order."""
+    if sample and sample < len(rows):
+        import random
+
+        keep = set(random.Random(seed).sample(range(len(rows)), sample))
+        rows = [row for i, row in enumerate(rows) if i in keep]
+    return rows[: limit or None]
+
+
 def doc_id_of(source: str) -> str:
     return Path(source).stem
 

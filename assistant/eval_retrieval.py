@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .eval_data import doc_id_of, gold_doc_ids, markdown_table, read_jsonl, write_corpus
+from .eval_data import corpus_folder, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, select
 from .ingest import document_files
 
 SYSTEMS = ("dense", "bm25", "hybrid", "baseline")
@@ -39,7 +39,9 @@ class Question:
 Retrieved = list[tuple[str, str]]  # (chunk text, source) best first
 
 
-def load_questions(path: str, *, limit: int = 0, cross_lingual: bool = False, by_evidence: bool = False):
+def load_questions(
+    path: str, *, limit: int = 0, sample: int = 0, cross_lingual: bool = False, by_evidence: bool = False
+):
     """Questions with a way to judge a hit; dev-set questions without evidence (unanswerable) are skipped."""
     questions = []
     for row in read_jsonl(path):
@@ -55,13 +57,7 @@ def load_questions(path: str, *, limit: int = 0, cross_lingual: bool = False, by
                 answers=tuple(row.get("answers") or ()),
             )
         )
-    return questions[: limit or None]
-
-
-def corpus_folder(corpus: str, lang: str = "") -> Path:
-    """The corpus as one file per document, optionally only the documents in one language."""
-    doc_ids = {doc["doc_id"] for doc in read_jsonl(corpus) if doc.get("lang") == lang} if lang else None
-    return write_corpus(corpus, doc_ids)
+    return select(questions, limit=limit, sample=sample)
 
 
 def first_hit(question: Question, retrieved: Retrieved) -> int:
@@ -159,7 +155,11 @@ def evaluate(args) -> dict:
         raise SystemExit(f"Unknown systems {sorted(unknown)}: choose among {', '.join(SYSTEMS)}.")
     by_evidence = not args.corpus
     questions = load_questions(
-        args.questions, limit=args.limit, cross_lingual=getattr(args, "cross_lingual", False), by_evidence=by_evidence
+        args.questions,
+        limit=args.limit,
+        sample=getattr(args, "sample", 0),
+        cross_lingual=getattr(args, "cross_lingual", False),
+        by_evidence=by_evidence,
     )
     documents = (
         corpus_folder(args.corpus, getattr(args, "corpus_lang", "") or "")
@@ -226,7 +226,12 @@ def _log(message: str) -> None:
 
 def table(result: dict) -> str:
     metrics = [key for key in next(iter(result["systems"].values()), {}) if key != "ms_per_query"] + ["ms_per_query"]
-    rows = [[name, *(scores.get(m, "") for m in metrics)] for name, scores in result["systems"].items()]
+
+    def cell(scores: dict, metric: str):
+        value = scores.get(metric, "")
+        return f"{value:.0f}" if metric == "ms_per_query" and value != "" else value
+
+    rows = [[name, *(cell(scores, m) for m in metrics)] for name, scores in result["systems"].items()]
     return markdown_table(["system", *metrics], rows)
 
 

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 
 
+def _corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=str, help="corpus JSONL (doc_id, text); omit to use the documents folder")
+    parser.add_argument("--questions", type=str, required=True, help="questions JSONL")
+    parser.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
+    parser.add_argument("--sample", type=int, default=0, help="evaluate N questions drawn at random (seed 0)")
+    parser.add_argument("--cross-lingual", action="store_true", help="gold = extra.xling_gold_doc_ids (XQuAD)")
+    parser.add_argument("--corpus-lang", type=str, default="", help="index only documents in this language")
+
+
 def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
     evaluate = sub.add_parser("eval", help="measure retrieval or answers against a baseline")
     kinds = evaluate.add_subparsers(dest="what", required=True)
     retrieval = kinds.add_parser("retrieval", parents=[common], help="recall@k and MRR")
-    retrieval.add_argument("--corpus", type=str, help="corpus JSONL (doc_id, text); omit to use the documents folder")
-    retrieval.add_argument("--questions", type=str, required=True, help="questions JSONL")
+    _corpus_options(retrieval)
     retrieval.add_argument("--k", type=str, default="1,5,10", help="cut-offs, e.g. 1,5,10")
-    retrieval.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
     retrieval.add_argument("--systems", type=str, default="dense,bm25,hybrid,baseline")
-    retrieval.add_argument("--cross-lingual", action="store_true", help="gold = extra.xling_gold_doc_ids (XQuAD)")
-    retrieval.add_argument("--corpus-lang", type=str, default="", help="index only documents in this language")
     answers = kinds.add_parser("answers", parents=[common], help="accuracy, refusals, citation precision")
-    answers.add_argument("--questions", type=str, required=True, help="questions JSONL")
-    answers.add_argument("--corpus", type=str, help="corpus JSONL; omit to use the documents folder")
-    answers.add_argument("--limit", type=int, default=0, help="evaluate the first N questions only")
+    _corpus_options(answers)
     answers.add_argument("--no-baseline", action="store_true", help="skip the plain LangChain RAG chain")
 
 

@@ -3,13 +3,15 @@ refusals, and the checks that decide when the model's answer needs them."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from .keyword import tokenize
 from .numbers import extract_amounts, figures_match, find_figures, split_sentences
 from .retrieval import REGION_ALIASES, Hit, compared_parties
-from .verify import Verification
+from .verify import Verification, strip_citations
 
 _NUMERIC_QUESTION = re.compile(
     r"how much|funding|cap\b|ceiling|subsid|grant|amount|budget|up to|maximum|"
@@ -17,6 +19,7 @@ _NUMERIC_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_SENTENCE_WORDS = 8  # shorter answers are direct answers ("Jin Zhuanglong [1]") and need not restate
 
 
 def is_chinese(text: str) -> bool:
@@ -39,16 +42,48 @@ def unmatched_entities(question: str, hits: Sequence[Hit]) -> list[str]:
     return [region for region in compared_parties(question) if not any(a in haystack for a in REGION_ALIASES[region])]
 
 
+def _sentences(hits: Sequence[Hit]) -> list[tuple[int, str, set[str]]]:
+    return [(n, s.strip(), set(tokenize(s))) for n, hit in enumerate(hits, start=1) for s in split_sentences(hit.text)]
+
+
+def _specificity(question: str, sentences: list[tuple[int, str, set[str]]]) -> dict[str, float]:
+    """The question's words that occur in the passages, weighted by rarity among their sentences (IDF)."""
+    frequency = Counter(word for _, _, words in sentences for word in words)
+    return {word: math.log(1 + len(sentences) / frequency[word]) for word in set(tokenize(question)) if frequency[word]}
+
+
 def best_sentence(question: str, hits: Sequence[Hit]) -> tuple[int, str] | None:
-    """The passage sentence sharing most words with the question, for a verbatim extractive answer."""
-    wanted = set(tokenize(question))
-    best, best_overlap = None, 0
-    for n, hit in enumerate(hits, start=1):
-        for sentence in split_sentences(hit.text):
-            overlap = len(wanted & set(tokenize(sentence)))
-            if overlap > best_overlap:
-                best, best_overlap = (n, sentence.strip()), overlap
-    return best
+    """The passage sentence that shares the question's most specific words, for a verbatim extractive answer."""
+    sentences = _sentences(hits)
+    weights = _specificity(question, sentences)
+    scored = [(sum(weights.get(w, 0.0) for w in words), -i) for i, (_, _, words) in enumerate(sentences)]
+    if not scored or max(scored)[0] == 0:
+        return None
+    n, sentence, _ = sentences[-max(scored)[1]]
+    return n, sentence
+
+
+def focus_words(question: str, hits: Sequence[Hit]) -> set[str]:
+    """What the question is specifically about: its words found in the fewest passage sentences."""
+    weights = _specificity(question, _sentences(hits))
+    top = max(weights.values(), default=0.0)
+    return {word for word, weight in weights.items() if weight == top}
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a.isascii() and b.isascii():
+        return a == b or (min(len(a), len(b)) >= 5 and a[:5] == b[:5])
+    return a in b or b in a
+
+
+def misses_focus(answer: str, question: str, hits: Sequence[Hit]) -> bool:
+    """A full-sentence answer that never mentions what the question is specifically about is an answer to
+    something else (the small model sometimes summarises the first sentence of the right passage)."""
+    words = tokenize(strip_citations(answer))
+    focus = focus_words(question, hits)
+    if not focus or len(words) < MIN_SENTENCE_WORDS:
+        return False
+    return not any(_same_word(word, wanted) for word in words for wanted in focus)
 
 
 def amount_quote(question: str, hits: Sequence[Hit]) -> str | None:
@@ -63,16 +98,24 @@ def amount_quote(question: str, hits: Sequence[Hit]) -> str | None:
     _, _, n, amount = max(scored, key=lambda item: item[:2])
     figure = f"{amount.qualifier} {amount.figure.text}".strip()
     if is_chinese(question):
-        return f"{figure} [{n}]。原文：“{amount.sentence.strip()}” [{n}]"
-    return f"{figure} [{n}]. The passage says: “{amount.sentence.strip()}” [{n}]"
+        return f"{figure} [{n}]。原文：{quote(amount.sentence, n)}"
+    return f"{figure} [{n}]. The passage says: {quote(amount.sentence, n)}"
+
+
+def quote(sentence: str, n: int) -> str:
+    """A verbatim sentence and its citation; the closing punctuation goes after the citation, so the
+    verifier reads the quote and its citation as one claim."""
+    body = sentence.strip()
+    end = re.search(r"[。！？!?.]+$", body)
+    return f"“{body[: end.start()]}” [{n}]{end.group()}" if end else f"“{body}” [{n}]"
 
 
 def extractive_answer(question: str, hits: Sequence[Hit]) -> str | None:
     """An answer made only of the passages' own words: the amount for numeric questions, else the best sentence."""
-    quote = amount_quote(question, hits) if is_numeric_question(question) else None
-    if quote is None and (found := best_sentence(question, hits)):
-        quote = f"“{found[1]}” [{found[0]}]"
-    return quote
+    found_quote = amount_quote(question, hits) if is_numeric_question(question) else None
+    if found_quote is None and (found := best_sentence(question, hits)):
+        found_quote = quote(found[1], found[0])
+    return found_quote
 
 
 def states_amount(check: Verification, hits: Sequence[Hit]) -> bool:

@@ -36,7 +36,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(20.0, description="Files larger than this are skipped with a message.")
 
     # retrieval
-    top_k: int = Field(6, description="Passages given to the model.")
+    top_k: int = Field(
+        4,
+        description="Passages given to the model (comparisons get at least 3 per compared party). "
+        "4 keeps every dev evidence passage and brings the time to the first token under 3 s (docs/answers.md).",
+    )
     candidates: int = Field(30, description="Candidates taken from each retriever before fusion.")
     fusion: str = Field("zscore", description="'zscore' (scores standardised per signal) or 'rrf' (reciprocal rank).")
     dense_weight: float = Field(1.0, description="Weight of the dense signal in the fusion.")
@@ -45,6 +49,15 @@ class Settings(BaseSettings):
         True, description="Scale the BM25 weight per query by the share of its words found in the index."
     )
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant (fusion='rrf').")
+    min_relevance: float | None = Field(
+        None,
+        description="Refuse before generation when the best chunk, in the question's language, is less similar "
+        "than this. Unset: the value calibrated for the chosen embeddings (bench/calibrate_refusal.py), or no "
+        "threshold for embeddings that were not calibrated. 0 turns it off.",
+    )
+    min_relevance_cross_lingual: float | None = Field(
+        None, description="The same threshold when the best chunk is in another language than the question."
+    )
 
     # LLM
     llm: str = Field("qwen1.5b", description="'qwen1.5b' (default), 'qwen0.5b', or a path to a GGUF file.")

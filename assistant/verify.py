@@ -31,13 +31,23 @@ def citations_in(text: str) -> list[int]:
     return numbers
 
 
+def strip_citations(text: str) -> str:
+    return _CITATION.sub(" ", text)
+
+
+# "…东北部。段落[1]" / "… end. Passage [1]": a citation left dangling after the sentence it belongs to.
+_DANGLING = re.compile(r"([.。])\s*(?:段落|原文|passages?|sources?)?\s*((?:\[\d+\]\s*)+)(?=$|\n)", re.I)
+
+
 def drop_invalid_citations(text: str, n_passages: int) -> str:
-    """Citations to passages that were not given are removed."""
+    """Citations to passages that were not given are removed; dangling ones rejoin their sentence."""
 
     def keep_valid(match: re.Match) -> str:
         valid = [n for n in citations_in(match.group()) if 1 <= n <= n_passages]
         return "".join(f"[{n}]" for n in dict.fromkeys(valid))
 
+    text = _DANGLING.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", text)
+    text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)
     return re.sub(r"\s+(?=[.。,，;；]|$)", "", _CITATION.sub(keep_valid, text)).strip()
 
 

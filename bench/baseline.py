@@ -88,7 +88,7 @@ def answer_questions(folder: Path, persist_dir: Path, questions: list[str]) -> N
     _event("ready")
     sys.stdin.readline()  # the caller measures the app at rest, then lets it answer
     for question in questions:
-        context = stuff_context(store.similarity_search(question, k=6))
+        context = stuff_context(store.similarity_search(question, k=4))
         "".join(chain.stream({"context": context, "question": question}))
         _event("answered")
 

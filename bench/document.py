@@ -64,6 +64,10 @@ def summary_rows(results: dict) -> list[list]:
     return rows
 
 
+def one_line(message: str) -> str:
+    return (message.strip().splitlines() or [""])[0].replace("`", "'")[:300]
+
+
 def ok(results: dict, section: str) -> bool:
     return isinstance(results.get(section), dict) and "error" not in results[section]
 
@@ -76,11 +80,11 @@ def machine_section(meta: dict) -> list[str]:
         f"Python {m['python']}; load average at start {m['load_average_at_start']}.",
         f"- Libraries: {libraries}.",
         f"- This project: embeddings `{s['embeddings']}`, chunks of {s['chunk_tokens']} estimated tokens "
-        f"(overlap {s['chunk_overlap_tokens']}), hybrid search (candidates {s['candidates']}, RRF k {s['rrf_k']}), "
+        f"(overlap {s['chunk_overlap_tokens']}), hybrid search (candidates {s['candidates']}, fusion {s.get('fusion', 'rrf')}), "
         f"top_k {s['top_k']}, LLM `{s['llm']}` with {s['n_threads']} threads, OMP_NUM_THREADS={s['omp_threads']}.",
         "- Baseline: `RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`, "
         "`HuggingFaceEmbeddings` on the packaged all-MiniLM-L6-v2, `langchain_chroma.Chroma` persisted in a "
-        "temporary folder, `similarity_search(k=6)`, the stuff prompt of `assistant.eval_answers.baseline_chain` "
+        "temporary folder, `similarity_search(k=4)` (LangChain's default), the stuff prompt of `assistant.eval_answers.baseline_chain` "
         "on the same llama.cpp model.",
         f"- Run: `{meta['command']}`, mode {meta['mode']}, {meta['started']} → {meta['finished']} "
         f"({fmt(meta['duration_s'] / 60, 2)} min; per section, wall / CPU minutes: "
@@ -100,7 +104,7 @@ def quality_section(quality: dict) -> list[str]:
     for name, entry in quality.items():
         lines += ["", f"### {name.replace('_', ' ')}", "", f"`{entry['command']}` ({fmt(entry['seconds'])} s)", ""]
         if "error" in entry:
-            lines.append(f"Not available in this run: `{entry['error']}`")
+            lines.append(f"Not available in this run: `{one_line(entry['error'])}`")
         elif "systems" in entry["result"]:
             lines += retrieval_table(entry["result"])
         else:
@@ -147,7 +151,7 @@ def render(results: dict, figures: dict[str, str], estimate: str) -> str:
             continue
         lines += ["", f"## {title}", ""]
         if isinstance(results[section], dict) and "error" in results[section]:
-            lines.append(f"This section failed in this run: `{results[section]['error']}`")
+            lines.append(f"This section failed in this run: `{one_line(results[section]['error'])}`")
             continue
         lines += quality_section(results[section]) if section == "quality" else SECTIONS[section](results[section])
         if section in figures:

@@ -55,7 +55,17 @@ def settings_used() -> dict:
     from assistant.settings import Settings
 
     s = Settings()
-    fields = ("embeddings", "chunk_tokens", "chunk_overlap_tokens", "candidates", "rrf_k", "top_k", "llm", "n_threads")
+    fields = (
+        "embeddings",
+        "chunk_tokens",
+        "chunk_overlap_tokens",
+        "candidates",
+        "fusion",
+        "rrf_k",
+        "top_k",
+        "llm",
+        "n_threads",
+    )
     return {name: getattr(s, name) for name in fields} | {"omp_threads": os.environ.get("OMP_NUM_THREADS", "")}
 
 

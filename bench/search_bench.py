@@ -15,7 +15,7 @@ import numpy as np
 
 from bench.common import DEV_QUESTIONS, cpu_seconds, log, percentile, policy_folder, read_jsonl
 
-K = 6  # passages the answerer asks for
+K = 4  # passages the answerer asks for (top_k)
 NOISE = 0.005  # per dimension; copies stay ~0.99 cosine from their original
 # Typical questions about the Chinese policy corpus (written for the benchmark), plus the English dev questions.
 CHINESE_QUERIES = [

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.answer import Answerer
+from assistant.retrieval import NO_FILTER
 
 
 def answerer_with(indexed, *responses: str) -> Answerer:
@@ -90,3 +93,65 @@ def test_hostile_questions_are_answered_or_rejected_politely(indexed):
     long_answer = answerer.ask("Shenzhen action plans " * 2000)
     assert any("shortened" in notice for notice in long_answer.notices)
     assert len(long_answer.question) <= 1000
+
+
+def test_an_off_topic_question_is_refused_before_the_model_runs(indexed):
+    from assistant.embeddings import calibrated_relevance
+
+    threshold = calibrated_relevance("e5")  # the fixture's embedding model
+    assert threshold.same_language > 0, "bench/calibrate_refusal.py sets a threshold for e5"
+    answerer = Answerer(indexed.searcher, FakeListChatModel(responses=[]), min_relevance=threshold)
+    answer = answerer.ask("Which team won the football World Cup final in 1998?")
+    assert answer.refused and "don't say" in answer.text
+    assert answer.passages, "the closest passages are still shown"
+
+
+def test_the_relevance_threshold_keeps_every_answerable_dev_question(indexed, dev_questions):
+    from assistant.embeddings import calibrated_relevance
+
+    answerer = Answerer(indexed.searcher, FakeListChatModel(responses=[]), min_relevance=calibrated_relevance("e5"))
+    kept = [q["id"] for q in dev_questions if q["answers"] and not answerer.off_topic(q["question"], NO_FILTER)]
+    assert len(kept) == sum(bool(q["answers"]) for q in dev_questions)
+
+
+def test_a_threshold_of_zero_never_refuses(indexed):
+    answerer = Answerer(indexed.searcher, FakeListChatModel(responses=[]))
+    assert not answerer.off_topic("Which team won the football World Cup final in 1998?", NO_FILTER)
+
+
+def test_a_fluent_answer_about_something_else_becomes_the_passage_sentence_asked_about(indexed):
+    off_target = "The meeting emphasized the need to solidify the industrial foundation and computing power [1]."
+    answer = answerer_with(indexed, off_target).ask("What did the ministry meeting say about open source?")
+    assert "solidify" not in answer.text
+    assert "open-source" in answer.text and answer.verified
+
+
+def test_a_short_direct_answer_is_kept(indexed):
+    answer = answerer_with(indexed, "Jin Zhuanglong [1].").ask(
+        "Who is the Minister of Industry and Information Technology?"
+    )
+    assert answer.text.startswith("Jin Zhuanglong")
+
+
+def test_a_comparison_is_a_table_with_a_column_per_city_and_a_citation_in_every_stated_cell(indexed):
+    answer = answerer_with(indexed, "Both plans promote AI in industry [1].").ask(
+        "Compare the Beijing and Shenzhen AI plans."
+    )
+    lines = answer.text.splitlines()
+    assert lines[0] == "| Aspect | Beijing | Shenzhen |"
+    rows = [line.split("|")[2:-1] for line in lines[2:] if line.startswith("|")]
+    assert rows and all(cell.strip() == "not stated" or re.search(r"\[\d+\]\s*$", cell) for r in rows for cell in r)
+    measures = next(line for line in lines if line.startswith("| Plans and measures"))
+    assert "16 measures" in measures and "four action plans" in measures
+    assert answer.verified
+
+
+def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_aspect():
+    from assistant.compare import ASPECTS, CELL_CHARS, _cell
+
+    sentence = (
+        "The municipal bureau " + "recently and very publicly " * 12 + "announced a plan with 16 measures for firms."
+    )
+    cell = _cell(next(a for a in ASPECTS if a.label == "Plans and measures"), [(2, sentence)])
+    assert "16 measures" in cell and cell.endswith("[2]") and cell.startswith("…")
+    assert len(cell) <= CELL_CHARS + 8

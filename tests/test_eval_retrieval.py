@@ -73,3 +73,14 @@ def test_dev_set_evidence_mode(dev_questions):
     hybrid = result["systems"]["hybrid"]
     assert hybrid["recall@3"] == 1.0
     assert hybrid["compare_covered@6"] == 1.0
+
+
+def test_a_sample_is_reproducible_ordered_and_without_repeats():
+    from assistant.eval_data import select
+
+    rows = list(range(100))
+    drawn = select(rows, sample=10)
+    assert drawn == select(rows, sample=10) == sorted(set(drawn)) and len(drawn) == 10
+    assert drawn != rows[:10]
+    assert select(rows, limit=5) == rows[:5]
+    assert select(rows[:3], sample=10) == rows[:3]

@@ -518,3 +518,10 @@ def test_cli_ask_json_handles_hostile_questions(tmp_path, docs_dir):
     assert len(long["question"]) == 1000 and any("shortened" in n for n in long["notices"])
     assert "30 million" in long["answer"] and "30 million" in control["answer"]
     assert control["question"] == "[31mWhat is the funding cap in Beijing?"
+
+
+def test_a_dangling_citation_rejoins_the_sentence_it_follows():
+    check = verify_answer("谢尔吉耶夫镇位于莫斯科州东北部。段落[1]", ["谢尔吉耶夫镇位于莫斯科州东北部。"])
+    assert check.text == "谢尔吉耶夫镇位于莫斯科州东北部 [1]。" and check.verified
+    assert verify_answer("Four plans [2]. Passage [2]", ["x", "Four plans."]).text == "Four plans [2]."
+    assert verify_answer("See passage [2] for details.", ["x", "y"]).text == "See passage [2] for details."
