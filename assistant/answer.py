@@ -17,7 +17,6 @@ from .grounding import (
     amount_quote,
     extractive_answer,
     is_numeric_question,
-    misses_focus,
     refusal_text,
     states_amount,
     swap_place,
@@ -27,7 +26,7 @@ from .keyword import tokenize
 from .metadata import instructions_to_assistants
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
 from .retrieval import NO_FILTER, Filter, Hit, HybridSearcher, compared_parties
-from .verify import Verification, attribute_claims, verify_answer
+from .verify import Verification, attribute_claims, strip_citations, verify_answer
 
 log = logging.getLogger(__name__)
 
@@ -227,21 +226,20 @@ class Answerer:
             )
             if retry.unverified or NOT_FOUND in retry.text:
                 notices.append("Could not verify: " + " | ".join(check.unverified))
-                check = self._extractive(rewritten, hits, texts) or check
+                check = self._extractive(rewritten, hits, texts, draft) or check
             else:
                 check = retry
         if is_numeric_question(rewritten) and not states_amount(check, hits):
             quote = amount_quote(rewritten, hits)
             if quote:
                 check = verify_answer(quote, texts)
-        elif len(compared_parties(rewritten)) < 2 and misses_focus(check.text, rewritten, hits):
-            check = self._extractive(rewritten, hits, texts) or check
         if not check.cited:
-            check = self._extractive(rewritten, hits, texts) or check
+            check = self._extractive(rewritten, hits, texts, draft) or check
         return Answer(question, rewritten, check.text, False, hits, check, notices)
 
-    def _extractive(self, question: str, hits: list[Hit], texts: list[str]) -> Verification | None:
-        quote = extractive_answer(question, hits)
+    def _extractive(self, question: str, hits: list[Hit], texts: list[str], draft: str) -> Verification | None:
+        """The passage's own words; the model's draft, even when unverifiable, points at the sentence."""
+        quote = extractive_answer(question, hits, hint=strip_citations(draft))
         return verify_answer(quote, texts) if quote else None
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:

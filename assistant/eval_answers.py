@@ -81,7 +81,9 @@ class Tally:
                 "answerable": answerable,
                 "correct": contains_answer(outcome.answer, question["answers"]) if answerable else outcome.refused,
                 "refused": outcome.refused,
-                "f1": answer_f1(outcome.answer, question["answers"]) if answerable else float(outcome.refused),
+                "f1": answer_f1(strip_citations(outcome.answer), question["answers"])
+                if answerable
+                else float(outcome.refused),
                 "cited_ok": cited_ok,
                 "unverified_shown_as_verified": outcome.verified and figures_bad and not outcome.refused,
                 "unsupported_figures": figures_bad and not outcome.refused,
@@ -104,6 +106,8 @@ class Tally:
             "refusal_precision": sum(not r["answerable"] for r in refused) / len(refused) if refused else 1.0,
             "refusal_recall": sum(r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else 1.0,
             "citation_precision": sum(citations) / len(citations) if citations else 0.0,
+            "answers_citing": sum(bool(r["cited_ok"]) for r in rows if r["answerable"] and not r["refused"])
+            / max(1, sum(r["answerable"] and not r["refused"] for r in rows)),
             "unverified_figures_shown_as_verified": sum(r["unverified_shown_as_verified"] for r in rows),
             "answers_with_unsupported_figures": sum(r["unsupported_figures"] for r in rows),
             "median_seconds": seconds[len(seconds) // 2] if seconds else 0.0,
@@ -167,6 +171,7 @@ def main(args) -> int:
     # The baseline runs after ours, not interleaved, so each keeps its own prompt prefix in llama.cpp's cache.
     for question, hits in zip(questions, passages) if chain is not None else ():
         baseline.add(question, run_baseline(chain, hits, question["question"]), hits)
+        print(f"{question.get('id')} (baseline): {baseline.rows[-1]['answer'][:80]!r}", file=sys.stderr)
     result = {"ours": ours.summary(), "per_question": ours.rows}
     if chain is not None:
         result |= {"baseline": baseline.summary(), "baseline_per_question": baseline.rows}

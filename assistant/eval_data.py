@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -70,8 +71,9 @@ def answer_f1(prediction: str, references: list[str]) -> float:
 
 
 def contains_answer(prediction: str, answers: list[str]) -> bool:
-    lowered = prediction.lower()
-    return any(answer.lower() in lowered for answer in answers)
+    """Case- and width-insensitive containment ("90％" contains "90%")."""
+    lowered = unicodedata.normalize("NFKC", prediction).lower()
+    return any(unicodedata.normalize("NFKC", answer).lower() in lowered for answer in answers)
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:

@@ -11,15 +11,14 @@ from collections.abc import Sequence
 from .keyword import tokenize
 from .numbers import extract_amounts, figures_match, find_figures, split_sentences
 from .retrieval import REGION_ALIASES, Hit, compared_parties
-from .verify import Verification, strip_citations
+from .verify import Verification
 
 _NUMERIC_QUESTION = re.compile(
     r"how much|funding|cap\b|ceiling|subsid|grant|amount|budget|up to|maximum|"
-    r"多少|上限|资金|补贴|补助|奖励|最高|不超过|金额",
+    r"上限|资金|补贴|补助|奖励|最高|不超过|金额|多少钱|多少元",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-MIN_SENTENCE_WORDS = 8  # shorter answers are direct answers ("Jin Zhuanglong [1]") and need not restate
 
 
 def is_chinese(text: str) -> bool:
@@ -63,29 +62,6 @@ def best_sentence(question: str, hits: Sequence[Hit]) -> tuple[int, str] | None:
     return n, sentence
 
 
-def focus_words(question: str, hits: Sequence[Hit]) -> set[str]:
-    """What the question is specifically about: its words found in the fewest passage sentences."""
-    weights = _specificity(question, _sentences(hits))
-    top = max(weights.values(), default=0.0)
-    return {word for word, weight in weights.items() if weight == top}
-
-
-def _same_word(a: str, b: str) -> bool:
-    if a.isascii() and b.isascii():
-        return a == b or (min(len(a), len(b)) >= 5 and a[:5] == b[:5])
-    return a in b or b in a
-
-
-def misses_focus(answer: str, question: str, hits: Sequence[Hit]) -> bool:
-    """A full-sentence answer that never mentions what the question is specifically about is an answer to
-    something else (the small model sometimes summarises the first sentence of the right passage)."""
-    words = tokenize(strip_citations(answer))
-    focus = focus_words(question, hits)
-    if not focus or len(words) < MIN_SENTENCE_WORDS:
-        return False
-    return not any(_same_word(word, wanted) for word in words for wanted in focus)
-
-
 def amount_quote(question: str, hits: Sequence[Hit]) -> str | None:
     """The money amount the passages state for this question, with its qualifier, quoted verbatim."""
     wanted = set(tokenize(question))
@@ -110,10 +86,11 @@ def quote(sentence: str, n: int) -> str:
     return f"“{body[: end.start()]}” [{n}]{end.group()}" if end else f"“{body}” [{n}]"
 
 
-def extractive_answer(question: str, hits: Sequence[Hit]) -> str | None:
-    """An answer made only of the passages' own words: the amount for numeric questions, else the best sentence."""
+def extractive_answer(question: str, hits: Sequence[Hit], hint: str = "") -> str | None:
+    """An answer made only of the passages' own words: the amount for numeric questions, else the sentence
+    that best matches the question and the ``hint`` (the model's unverifiable draft)."""
     found_quote = amount_quote(question, hits) if is_numeric_question(question) else None
-    if found_quote is None and (found := best_sentence(question, hits)):
+    if found_quote is None and (found := best_sentence(f"{question} {hint}", hits)):
         found_quote = quote(found[1], found[0])
     return found_quote
 

@@ -36,7 +36,10 @@ def strip_citations(text: str) -> str:
 
 
 # "…东北部。段落[1]" / "… end. Passage [1]": a citation left dangling after the sentence it belongs to.
-_DANGLING = re.compile(r"([.。])\s*(?:段落|原文|passages?|sources?)?\s*((?:\[\d+\]\s*)+)(?=$|\n)", re.I)
+_DANGLING = re.compile(
+    r"([.。])\s*(?:(?:段落|原文)(?:编号)?[:：]?|(?:passages?|sources?)(?: numbers?)?:?)?\s*((?:\[\d+\]\s*)+)[.。]?(?=$|\n)",
+    re.I,
+)
 
 
 def drop_invalid_citations(text: str, n_passages: int) -> str:

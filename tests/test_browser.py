@@ -162,6 +162,10 @@ def upload(page, path: Path) -> None:
         arg=path.name,
         timeout=300_000,
     )
+    # The table is a separate output and may render a moment after the message.
+    page.wait_for_function(
+        "(name) => document.querySelector('#documents').innerText.includes(name)", arg=path.name, timeout=60_000
+    )
 
 
 def test_funding_cap_answer_streams_and_its_citation_opens_the_passage(page):

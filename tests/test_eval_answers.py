@@ -57,3 +57,19 @@ def test_a_comparison_cell_citing_the_other_party_is_right_when_it_states_that_p
     }
     row = scored(compare, "| Plans | 16 measures [1] | four action plans [2] |", cited=[1, 2])
     assert row["cited_ok"] == [True, True]
+
+
+def test_answers_that_cite_nothing_are_counted_apart_from_citation_precision():
+    tally = Tally()
+    tally.add(FUNDING, Outcome("Up to RMB 30 million [1].", False, [1], True, 1.0), HITS)
+    tally.add(FUNDING, Outcome("Up to RMB 30 million.", False, [], True, 1.0), HITS)
+    summary = tally.summary()
+    assert summary["citation_precision"] == 1.0 and summary["answers_citing"] == 0.5
+
+
+def test_containment_ignores_case_and_character_width():
+    from assistant.eval_data import contains_answer
+
+    assert contains_answer("几乎等于黄金时段收视率的 90％ [1]", ["90%"])
+    assert contains_answer("Up to RMB 30 Million", ["30 million"])
+    assert not contains_answer("RMB 3 million", ["30 million"])
