@@ -72,8 +72,15 @@ class Services:
     @cached_property
     def answerer(self):
         from assistant.answer import Answerer
+        from assistant.embeddings import cross_lingual_support
 
-        return Answerer(self.searcher, self.chat_model, top_k=self.settings.top_k, min_relevance=self.min_relevance)
+        return Answerer(
+            self.searcher,
+            self.chat_model,
+            top_k=self.settings.top_k,
+            min_relevance=self.min_relevance,
+            cross_lingual_support=cross_lingual_support(self.settings.embeddings),
+        )
 
     @property
     def min_relevance(self):

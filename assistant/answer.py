@@ -12,7 +12,7 @@ from langchain_core.language_models import BaseChatModel
 
 from .chunking import detect_language
 from .compare import comparison_table
-from .embeddings import NO_THRESHOLD, RelevanceThreshold
+from .embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
 from .grounding import (
     amount_quote,
     extractive_answer,
@@ -31,10 +31,9 @@ from .verify import Verification, attribute_claims, strip_citations, verify_answ
 log = logging.getLogger(__name__)
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|also|那|还有|那么)\b|[呢]\s*[？?]?$|^\S+\s*\?$", re.I)
-# A claim is attributed to a passage sharing half its words; e5 similarities sit in 0.75-0.95,
-# so across languages 0.83 plays the role of that half (0.83 - 0.33 = 0.5).
+# A claim is attributed to a passage sharing half its words; across languages, to a passage whose
+# similarity reaches the embedding's calibrated ``cross_lingual_support`` (embeddings.CROSS_LINGUAL_SUPPORT).
 MIN_SUPPORT = 0.5
-CROSS_LINGUAL_OFFSET = 0.33
 
 
 @dataclass
@@ -117,8 +116,10 @@ class Answerer:
         *,
         top_k: int = 4,
         min_relevance: RelevanceThreshold = NO_THRESHOLD,
+        cross_lingual_support: float = UNCALIBRATED_CROSS_LINGUAL_SUPPORT,
     ):
         self.searcher, self.chat_model, self.top_k, self.min_relevance = searcher, chat_model, top_k, min_relevance
+        self.cross_lingual_support = cross_lingual_support
 
     def passage_count(self, question: str) -> int:
         """``top_k``, and at least three passages per party for a comparison: its table streams first,
@@ -210,7 +211,7 @@ class Answerer:
             query = np.asarray(self.searcher.embeddings.embed_query(claim))
             vectors = np.asarray(self.searcher.embeddings.embed_documents([passages[i] for i in cross_lingual]))
             for i, similarity in zip(cross_lingual, vectors @ query):
-                scores[i] = max(scores[i], float(similarity) - CROSS_LINGUAL_OFFSET)
+                scores[i] = max(scores[i], float(similarity) - (self.cross_lingual_support - MIN_SUPPORT))
         return scores
 
     def finish(self, question: str, rewritten: str, hits: list[Hit], draft: str) -> Answer:

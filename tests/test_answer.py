@@ -162,3 +162,38 @@ def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_aspect():
     cell = _cell(next(a for a in ASPECTS if a.label == "Plans and measures"), [(2, sentence)])
     assert "16 measures" in cell and cell.endswith("[2]") and cell.startswith("…")
     assert len(cell) <= CELL_CHARS + 8
+
+
+def test_an_uncited_chinese_sentence_is_attributed_to_the_english_passage_that_states_it(indexed):
+    from assistant.embeddings import cross_lingual_support
+
+    draft = "北京的行动计划提出了16项措施，支持企业发展。"
+    answerer = Answerer(
+        indexed.searcher, FakeListChatModel(responses=[draft]), cross_lingual_support=cross_lingual_support("e5")
+    )
+    answer = answerer.ask("北京行动计划有多少项措施？")
+    assert answer.verified and answer.text.startswith("北京的行动计划提出了16项措施")
+    assert "16 measures" in answer.passages[answer.cited[0] - 1].text
+
+
+def test_cross_lingual_support_follows_the_calibrated_similarity():
+    from types import SimpleNamespace
+
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.answer import MIN_SUPPORT
+
+    class SimilarityOf080(Embeddings):
+        def embed_query(self, text):
+            return [1.0, 0.0]
+
+        def embed_documents(self, texts):
+            return [[0.8, 0.6] for _ in texts]
+
+    searcher = SimpleNamespace(embeddings=SimilarityOf080())
+
+    def support(threshold: float) -> float:
+        answerer = Answerer(searcher, FakeListChatModel(responses=[]), cross_lingual_support=threshold)
+        return answerer.support_scores("深圳发布了四项计划。", ["Shenzhen released plans."])[0]
+
+    assert support(0.76) >= MIN_SUPPORT > support(0.83)
