@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 fused by weighted reciprocal rank, with per-party quotas."""
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by z-scores (or reciprocal rank), with per-party quotas."""
 
 from __future__ import annotations
 
