@@ -6,7 +6,6 @@ Every outcome is a sentence a user can act on; nothing here lets an exception re
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from .ingest import document_files, list_documents
 from .loaders import SUPPORTED_SUFFIXES
+from .models import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +58,11 @@ def safe_filename(name: str) -> str:
     return f"{stem.rstrip(' .')}.{suffix}" if suffix else stem.rstrip(" .")
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def find_duplicate(documents_dir: Path, sha256: str) -> str | None:
     """The name of a file in the folder with exactly this content, if any."""
     for path in document_files(documents_dir):
         try:
-            if file_sha256(path) == sha256:
+            if sha256_of(path) == sha256:
                 return path.relative_to(documents_dir).as_posix()
         except OSError:
             continue
@@ -103,7 +95,7 @@ def add_document(documents_dir: Path, upload: Path, original_name: str, max_mb: 
         return AddResult(shown, "", f"{shown}: {size / 1_000_000:.1f} MB is over the {max_mb:g} MB limit.")
     if size == 0:
         return AddResult(shown, "", f"{shown}: the file is empty.")
-    duplicate = find_duplicate(documents_dir, file_sha256(upload))
+    duplicate = find_duplicate(documents_dir, sha256_of(upload))
     if duplicate:
         return AddResult(shown, "", f"{shown}: the same content is already in the library as {duplicate}.")
     target = unused_name(documents_dir, name)
