@@ -10,6 +10,9 @@ export OMP_NUM_THREADS ?= 2
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
+# llama.cpp is compiled once by pip. A -march=native build picks up AMX on recent Xeons, whose tiles a
+# sandboxed process may not be allowed to use (decode then segfaults); AVX2 runs everywhere we deploy.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: install model browser ingest run serve test lint bench bench-quick clean-index
 

@@ -47,6 +47,13 @@ class Services:
         return KeywordIndex(lambda: self.store.records(), self.store.version)
 
     @cached_property
+    def funding(self):
+        """Funding provisions derived from the indexed chunks, refreshed when the index changes (issue 16)."""
+        from assistant.funding.records import FundingIndex
+
+        return FundingIndex(self.store)
+
+    @cached_property
     def searcher(self):
         from assistant.retrieval import HybridSearcher
 
@@ -80,6 +87,7 @@ class Services:
             top_k=self.settings.top_k,
             min_relevance=self.min_relevance,
             cross_lingual_support=cross_lingual_support(self.settings.embeddings),
+            funding=self.funding,
         )
 
     @property
@@ -97,7 +105,39 @@ class Services:
         s = self.settings
         options = ChunkingOptions(s.chunk_tokens, s.chunk_overlap_tokens, int(s.max_file_mb * 1_000_000))
         with self._lock:
-            return ingest(s.documents_dir, self.store, self.embeddings, options, rebuild=rebuild, progress=progress)
+            return ingest(
+                s.documents_dir,
+                self.store,
+                self.embeddings,
+                options,
+                rebuild=rebuild,
+                progress=progress,
+                pages=self.page_reader if s.ocr else None,
+            )
+
+    @property
+    def pages_dir(self):
+        return self.settings.pages_cache_dir or self.settings.cache_dir / "pages"
+
+    @cached_property
+    def page_reader(self):
+        """OCR of scanned pages and images within the per-document budget (issue 17)."""
+        from assistant.pages.ocr import OcrEngine, PageCache
+        from assistant.pages.scan import PageBudget, PageReader
+
+        s = self.settings
+        budget = PageBudget(s.ocr_max_pages, s.ocr_max_seconds)
+        return PageReader(OcrEngine(s.n_threads), PageCache(self.pages_dir / "ocr"), budget)
+
+    @cached_property
+    def previewer(self):
+        """Page images with the cited passage highlighted, and text passages in context (issue 17)."""
+        from assistant.pages.ocr import PageCache
+        from assistant.pages.preview import Previewer
+
+        s = self.settings
+        max_bytes = int(s.max_file_mb * 1_000_000)
+        return Previewer(s.documents_dir, self.pages_dir / "previews", PageCache(self.pages_dir / "ocr"), max_bytes)
 
 
 def build_services(settings: Settings | None = None) -> Services:
@@ -107,9 +147,11 @@ def build_services(settings: Settings | None = None) -> Services:
 
 
 def serve(services: Services) -> None:
+    """The web UI and the HTTP API in one process: same settings, same services, same model queue."""
+    from assistant.api import create_app
     from assistant.ui import build_ui, launch
 
-    launch(build_ui(services), services.settings)
+    launch(build_ui(services), services.settings, create_app(services))
 
 
 if __name__ == "__main__":

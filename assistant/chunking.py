@@ -1,4 +1,5 @@
-"""Structure-aware chunking: headings first, then paragraphs, then sentences; never inside a figure."""
+"""Structure-aware chunking: headings first, then paragraphs, then sentences; never inside a figure.
+Tables are cut between rows only, and every piece of a table starts with its header row."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ _HEADING_PATTERNS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^(?:ARTICLE|Article)\s+[\dIVXLC]+\b"), 6),
     (re.compile(r"^[IVX]+\.\s+[A-Z]"), 4),
     (re.compile(r"^\d+\.\d+\.?\s+\S"), 6),
-    (re.compile(r"^\d+[.、]\s*\S"), 6),
+    (re.compile(r"^\d+[.．、]\s*\S"), 6),
     (re.compile(r"^[（(]\d+[)）]"), 7),
 ]
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -79,14 +80,16 @@ def _heading_of(line: str) -> tuple[int, str, bool] | None:
     for pattern, level in _HEADING_PATTERNS:
         if pattern.match(line):
             short = estimate_tokens(line) <= _SHORT_HEADING_TOKENS and not line.rstrip().endswith(("。", "."))
-            label = line if short else re.split(r"[。：:；;.]", line, maxsplit=1)[0][:40]
+            label = line if short else re.split(r"[。：:；;]|\.(?=\s|$)", line, maxsplit=1)[0][:40]
             if short or level in (6, 7) or line.startswith("第"):
                 return level, label.strip(), short
             return level, label.strip(), False
     return None
 
 
-def _blocks(text: str, format_headings: dict[int, tuple[int, str]]) -> list[_Block]:
+def _blocks(
+    text: str, format_headings: dict[int, tuple[int, str]], tables: Sequence[tuple[int, int]] = ()
+) -> list[_Block]:
     blocks = []
     for match in re.finditer(r"[^\n]+", text):
         stripped = match.group().strip()
@@ -100,7 +103,36 @@ def _blocks(text: str, format_headings: dict[int, tuple[int, str]]) -> list[_Blo
         elif found := _heading_of(stripped):
             block.heading_level, block.heading_text, block.heading_only = found
         blocks.append(block)
-    return blocks
+    return _unwrapped(blocks, text, tables)
+
+
+_WRAP_MIN_CHARS = 12
+_LINE_END = tuple("。！？；：:!?;）)”\"|")
+
+
+def _unwrapped(blocks: list[_Block], text: str, tables: Sequence[tuple[int, int]] = ()) -> list[_Block]:
+    """Lines a PDF wrapped mid-sentence ("…最高 500" / "万元采购补贴") rejoin one paragraph, so a sentence and
+    its figure stay in one chunk: a Chinese line that ends without closing punctuation continues on the next
+    line unless that line opens a section. Table rows are never joined."""
+    out: list[_Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if any(a <= block.start <= b for a, b in tables) or (previous and any(a <= previous.start <= b for a, b in tables)):
+            out.append(block)
+            continue
+        line = text[previous.start : previous.end] if previous else ""
+        if (
+            previous is not None
+            and not previous.heading_only
+            and block.heading_level is None
+            and len(line) >= _WRAP_MIN_CHARS
+            and _CJK_CHAR.search(line)
+            and not line.endswith(_LINE_END)
+        ):
+            previous.end = block.end
+            continue
+        out.append(block)
+    return out
 
 
 def _protected(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -150,7 +182,7 @@ class _Packer:
 
     def __init__(self, text: str, max_tokens: int, overlap_tokens: int):
         self.text, self.max_tokens, self.overlap_tokens = text, max_tokens, overlap_tokens
-        self.spans: list[tuple[int, int, str]] = []  # (start, end, section)
+        self.spans: list[tuple[int, int, str, str]] = []  # (start, end, section, repeated table header)
         self.start: int | None = None
         self.end = 0
         self.section = ""
@@ -189,8 +221,20 @@ class _Packer:
 
     def flush(self) -> None:
         if self.start is not None and self.text[self.start : self.end].strip():
-            self.spans.append((self.start, self.end, self.section))
+            self.spans.append((self.start, self.end, self.section, ""))
         self.start = None
+
+    def add_table(self, rows: list[tuple[int, int]], section: str) -> None:
+        """Whole rows within the budget; a piece after the first repeats the header row above its rows."""
+        self.flush()
+        header = self.text[rows[0][0] : rows[0][1]]
+        start, end, prefix = rows[0][0], rows[0][1], ""
+        for a, b in rows[1:]:
+            if estimate_tokens(prefix + self.text[start:b]) > self.max_tokens and end > rows[0][1]:
+                self.spans.append((start, end, section, prefix))
+                start, prefix = a, header
+            end = b
+        self.spans.append((start, end, section, prefix))
 
 
 def chunk_document(
@@ -200,16 +244,28 @@ def chunk_document(
     pages: Sequence[int] | None = None,
     max_tokens: int = 200,
     overlap_tokens: int = 30,
+    tables: Sequence[tuple[int, int]] = (),
 ) -> list[Chunk]:
     """Split ``text`` along its own structure into chunks that fit ``max_tokens``.
 
     ``headings`` are (offset, level, text) that the file format itself marks (docx styles, HTML h1-h6).
-    ``pages`` are the offsets where each PDF page starts.
+    ``pages`` are the offsets where each PDF page starts. ``tables`` are (start, end) spans whose lines are
+    rows, the first one the header: such a chunk's text is the header row, a newline and
+    ``text[start:end]`` when it does not start at the header (for every other chunk it is ``text[start:end]``).
     """
     format_headings = {offset: (level, label) for offset, level, label in headings}
     packer = _Packer(text, max_tokens, overlap_tokens)
     trail: list[tuple[int, str]] = []
-    for block in _blocks(text, format_headings):
+    rows: list[tuple[int, int]] = []
+    blocks = _blocks(text, format_headings, tables)
+    for i, block in enumerate(blocks):
+        table = next(((a, b) for a, b in tables if a <= block.start < b), None)
+        if table is not None:
+            rows.append((block.start, block.end))
+            if i + 1 == len(blocks) or not table[0] <= blocks[i + 1].start < table[1]:
+                packer.add_table(rows, " > ".join(label for _, label in trail))
+                rows = []
+            continue
         if block.heading_level is not None:
             joins_pending_headings = _only_headings_pending(packer, text)
             if not joins_pending_headings:
@@ -225,7 +281,7 @@ def chunk_document(
         else:
             packer.add(block.start, block.end, section)
     packer.flush()
-    return [_make_chunk(text, start, end, section, pages) for start, end, section in packer.spans]
+    return [_make_chunk(text, start, end, section, pages, header) for start, end, section, header in packer.spans]
 
 
 def _only_headings_pending(packer: _Packer, text: str) -> bool:
@@ -236,8 +292,8 @@ def _only_headings_pending(packer: _Packer, text: str) -> bool:
     return all((found := _heading_of(line)) is not None and found[2] for line in lines)
 
 
-def _make_chunk(text: str, start: int, end: int, section: str, pages: Sequence[int] | None) -> Chunk:
-    body = text[start:end]
+def _make_chunk(text: str, start: int, end: int, section: str, pages: Sequence[int] | None, header: str) -> Chunk:
+    body = f"{header}\n{text[start:end]}" if header else text[start:end]
     page = bisect.bisect_right(pages, start) if pages else None
     return Chunk(
         text=body,

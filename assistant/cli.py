@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-ingest", action="store_true", help="serve without indexing first")
 
+    funding = sub.add_parser("funding", parents=[common], help="list the funding provisions of the indexed documents")
+    funding.add_argument("--where", action="append", help="region=Shanghai (or 上海), source=file.txt; repeatable")
+    funding.add_argument("--min", type=float, default=None, help="smallest cap, in yuan (1000000 = 100万元)")
+    funding.add_argument("--max", type=float, default=None, help="largest cap, in yuan")
+    funding.add_argument("--keyword", help="only provisions mentioning this (算力, 模型券, …)")
+    funding.add_argument("--csv", action="store_true", help="print CSV only")
+
     from .evaluate import add_eval_parser
 
     add_eval_parser(sub, common)
@@ -155,6 +162,39 @@ def cmd_ask(services, args) -> int:
     return 0
 
 
+def _funding_filters(expressions: list[str] | None) -> tuple[list[str], list[str]]:
+    """--where region=A,B / source=f.txt → (places, sources); anything else is a clear error."""
+    places, sources = [], []
+    for expression in expressions or []:
+        key, sep, value = expression.partition("=")
+        key, values = key.strip(), [v.strip() for v in value.split(",") if v.strip()]
+        if not sep or not values or key not in ("region", "place", "source", "document"):
+            raise ValueError(f"Cannot read filter {expression!r}: use region=Shanghai or source=file.txt.")
+        (places if key in ("region", "place") else sources).extend(values)
+    return places, sources
+
+
+def cmd_funding(services, args) -> int:
+    from .funding.export import to_csv
+    from .funding.query import find_provisions, format_ratio, format_yuan
+
+    places, sources = _funding_filters(args.where)
+    records = find_provisions(
+        services.funding.records(), places, args.min, args.max, keyword=args.keyword, sources=sources
+    )
+    if args.json:
+        _emit({"records": [record.as_dict() for record in records]})
+    elif args.csv:
+        sys.stdout.write(to_csv(records))
+    else:
+        for record in records:
+            cap = f"{record.cap_text} = {format_yuan(record.cap_yuan)} yuan" if record.cap_yuan is not None else ""
+            figures = "; ".join(part for part in (cap, format_ratio(record.ratio), record.period) if part)
+            print(f"{record.place or '-'} | {record.title or record.source} | {record.item} | {figures}")
+        print(f"{len(records)} provisions", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(services, args) -> int:
     if not args.no_ingest:
         report = services.ingest()
@@ -172,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_eval(args)
     services = _load_app().build_services(_settings(args))
-    commands = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "serve": cmd_serve}
+    commands = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "serve": cmd_serve, "funding": cmd_funding}
     try:
         return commands[args.command](services, args)
     except (IndexUnavailableError, ValueError) as exc:

@@ -1,4 +1,9 @@
-"""`eval answers`: our verified pipeline against a plain LangChain "stuff" RAG chain, same model and passages."""
+"""`eval answers`: our verified pipeline beside LangChain tutorial pipelines, on the same questions and model.
+
+Systems: ``ours``; ``chain`` (a plain "stuff" chain on our passages); ``tutorial`` (the LangChain tutorial
+end to end, with its own retrieval: bench/baseline.py); and ``before`` (any pipeline's saved
+``ask --json`` output, e.g. an older checkout of this project, scored the same way).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answer import Answerer
+from .chunking import detect_language
 from .eval_data import (
     answer_f1,
-    contains_answer,
     corpus_folder,
     doc_id_of,
     gold_doc_ids,
+    is_correct,
     markdown_table,
     read_jsonl,
     select,
 )
 from .numbers import unsupported_figures
+from .places import passage_about, places_named
 from .prompts import format_passages
 from .retrieval import Hit
 from .verify import citations_in, strip_citations
@@ -37,6 +43,7 @@ _BASELINE_REFUSALS = (
     "not mentioned",
     "no information",
     "not provided",
+    "don't say",
     "不知道",
     "没有提到",
     "未提及",
@@ -61,32 +68,34 @@ class Tally:
         answerable = bool(question.get("answers"))
         evidence = question.get("evidence")
         gold = gold_doc_ids(question, self.cross_lingual)
+        cited = [hits[n - 1] for n in outcome.cited if 1 <= n <= len(hits)]
         # A comparison's evidence names one party; a cell citing another party's passage is right when
         # that passage states that party's expected answer.
         support = [evidence] + (question["answers"] if question.get("kind") == "compare" else [])
         cited_ok = [
-            (evidence and any(s in hits[n - 1].text for s in support))
-            or (not evidence and doc_id_of(hits[n - 1].metadata["source"]) in gold)
-            for n in outcome.cited
-            if 1 <= n <= len(hits)
+            (evidence and any(s in hit.text for s in support))
+            or (not evidence and doc_id_of(hit.metadata["source"]) in gold)
+            for hit in cited
         ]
-        figures_bad = bool(
-            unsupported_figures(
-                _strip_quotes(outcome.answer), [hits[n - 1].text for n in outcome.cited if 1 <= n <= len(hits)]
-            )
-        )
+        figures_bad = bool(unsupported_figures(_strip_quotes(outcome.answer), [hit.text for hit in cited]))
+        correct = is_correct(outcome.answer, question) if answerable else outcome.refused
+        shown_verified = outcome.verified and not outcome.refused
         self.rows.append(
             {
                 "id": question.get("id"),
                 "answerable": answerable,
-                "correct": contains_answer(outcome.answer, question["answers"]) if answerable else outcome.refused,
+                "correct": correct,
                 "refused": outcome.refused,
+                "verified": shown_verified,
                 "f1": answer_f1(strip_citations(outcome.answer), question["answers"])
                 if answerable
                 else float(outcome.refused),
                 "cited_ok": cited_ok,
-                "unverified_shown_as_verified": outcome.verified and figures_bad and not outcome.refused,
+                "wrong_shown_as_verified": shown_verified and not correct,
+                "unverified_shown_as_verified": shown_verified and figures_bad,
                 "unsupported_figures": figures_bad and not outcome.refused,
+                "place_consistent": _place_consistent(question["question"], cited) if not outcome.refused else None,
+                "in_question_language": _in_language(outcome.answer, question["question"]),
                 "seconds": outcome.seconds,
                 "answer": outcome.answer,
             }
@@ -96,18 +105,24 @@ class Tally:
         rows = self.rows
         refused = [r for r in rows if r["refused"]]
         unanswerable = [r for r in rows if not r["answerable"]]
-        citations = [ok for r in rows if r["answerable"] for ok in r["cited_ok"]]
+        answerable = [r for r in rows if r["answerable"]]
+        citations = [ok for r in answerable for ok in r["cited_ok"]]
+        placed = [r["place_consistent"] for r in rows if r["place_consistent"] is not None]
         seconds = sorted(r["seconds"] for r in rows)
         return {
             "questions": len(rows),
             "correct": sum(r["correct"] for r in rows),
             "accuracy": sum(r["correct"] for r in rows) / max(1, len(rows)),
+            "answerable_correct": sum(r["correct"] for r in answerable) / max(1, len(answerable)),
+            "wrong_shown_as_verified": sum(r["wrong_shown_as_verified"] for r in rows),
             "answer_f1": sum(r["f1"] for r in rows) / max(1, len(rows)),
             "refusal_precision": sum(not r["answerable"] for r in refused) / len(refused) if refused else 1.0,
             "refusal_recall": sum(r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else 1.0,
             "citation_precision": sum(citations) / len(citations) if citations else 0.0,
-            "answers_citing": sum(bool(r["cited_ok"]) for r in rows if r["answerable"] and not r["refused"])
-            / max(1, sum(r["answerable"] and not r["refused"] for r in rows)),
+            "answers_citing": sum(bool(r["cited_ok"]) for r in answerable if not r["refused"])
+            / max(1, sum(not r["refused"] for r in answerable)),
+            "place_consistency": sum(placed) / len(placed) if placed else 1.0,
+            "answers_in_question_language": sum(r["in_question_language"] for r in rows) / max(1, len(rows)),
             "unverified_figures_shown_as_verified": sum(r["unverified_shown_as_verified"] for r in rows),
             "answers_with_unsupported_figures": sum(r["unsupported_figures"] for r in rows),
             "median_seconds": seconds[len(seconds) // 2] if seconds else 0.0,
@@ -117,6 +132,18 @@ class Tally:
 def _strip_quotes(answer: str) -> str:
     """Verbatim quotes of a passage are evidence, not claims; citation numbers are not figures."""
     return strip_citations(re.sub(r"“[^”]*”", "", answer))
+
+
+def _place_consistent(question: str, cited: list[Hit]) -> bool:
+    """Every passage the answer cites speaks for a place the question names (True when it names none)."""
+    wanted = [p for p in places_named(question) if p.level != "national"]
+    return not wanted or all(any(passage_about(h.metadata, h.text, p) for p in wanted) for h in cited)
+
+
+def _in_language(answer: str, question: str) -> bool:
+    """The answer's own words (quotes and tables aside) are in the question's language."""
+    own = re.sub(r"^\|.*$", "", _strip_quotes(answer), flags=re.M)
+    return not own.strip() or detect_language(own) == detect_language(question)
 
 
 def baseline_chain(chat_model):
@@ -130,7 +157,7 @@ def baseline_chain(chat_model):
     return prompt | chat_model | StrOutputParser()
 
 
-def run_ours(answerer: Answerer, question: str) -> tuple[Outcome, list[Hit]]:
+def run_ours(answerer, question: str) -> tuple[Outcome, list[Hit]]:
     started = time.perf_counter()
     answer = answerer.ask(question)
     return Outcome(
@@ -139,11 +166,55 @@ def run_ours(answerer: Answerer, question: str) -> tuple[Outcome, list[Hit]]:
 
 
 def run_baseline(chain, hits: list[Hit], question: str) -> Outcome:
+    """The tutorial shows whatever the model says: nothing is checked, so every answer counts as shown verified."""
     started = time.perf_counter()
     text = chain.invoke({"context": format_passages(hits), "question": question})
     refused = any(phrase in text.lower() for phrase in _BASELINE_REFUSALS)
     cited = sorted({n for n in citations_in(text) if 1 <= n <= len(hits)})
     return Outcome(text, refused, cited, True, time.perf_counter() - started)
+
+
+def tutorial_retriever(documents: Path, places: dict[str, str]):
+    """The tutorial's own index (1,000-character splitter, MiniLM, Chroma ``similarity_search``) as Hits."""
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    from bench.baseline import ingest, minilm, open_vectorstore
+
+    persist = Path(tempfile.mkdtemp(prefix="eval-tutorial-"))
+    embeddings = minilm()
+    ingest(documents, persist, embeddings)
+    store = open_vectorstore(persist, embeddings)
+
+    def retrieve(question: str) -> list[Hit]:
+        found = store.similarity_search(question, k=4)
+        return [
+            Hit(str(i), d.page_content, d.metadata | {"region_code": places.get(d.metadata.get("source", ""), "")})
+            for i, d in enumerate(found)
+        ]
+
+    return retrieve
+
+
+def saved_outcomes(path: str) -> list[tuple[Outcome, list[Hit]]]:
+    """``ask --json`` lines of another pipeline (an older checkout): each becomes an outcome and its passages."""
+    out = []
+    for row in read_jsonl(path):
+        hits = [Hit(str(p["n"]), p["text"], p) for p in row.get("passages", [])]
+        cited = [c["n"] for c in row.get("citations", [])]
+        out.append((Outcome(row["answer"], row["refused"], cited, row["verified"], row.get("seconds", 0.0)), hits))
+    return out
+
+
+def document_places(documents: Path) -> dict[str, str]:
+    """File name → the division code of the place the document is about, as our ingest reads it."""
+    from .loaders import load_document
+    from .metadata import extract_metadata
+
+    places = {}
+    for path in sorted(documents.rglob("*.txt")):
+        meta = extract_metadata(load_document(path).text, title=None, filename=path.name)
+        places[path.name] = meta["region_code"]
+    return places
 
 
 def main(args) -> int:
@@ -157,24 +228,35 @@ def main(args) -> int:
     documents = (
         corpus_folder(args.corpus, args.corpus_lang) if args.corpus else (args.documents or Settings().documents_dir)
     )
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     index = args.index or Path(tempfile.mkdtemp(prefix="eval-index-"))
     services = app.build_services(Settings(documents_dir=documents, index_dir=index))
     services.ingest()
-    ours, baseline = Tally(args.cross_lingual), Tally(args.cross_lingual)
-    chain = None if args.no_baseline else baseline_chain(services.chat_model)
+    tallies = {name: Tally(args.cross_lingual) for name in systems}
     passages = []
     for question in questions:
         outcome, hits = run_ours(services.answerer, question["question"])
-        ours.add(question, outcome, hits)
+        if "ours" in tallies:
+            tallies["ours"].add(question, outcome, hits)
         passages.append(hits)
         print(f"{question.get('id')}: {outcome.answer[:80]!r}", file=sys.stderr)
-    # The baseline runs after ours, not interleaved, so each keeps its own prompt prefix in llama.cpp's cache.
-    for question, hits in zip(questions, passages) if chain is not None else ():
-        baseline.add(question, run_baseline(chain, hits, question["question"]), hits)
-        print(f"{question.get('id')} (baseline): {baseline.rows[-1]['answer'][:80]!r}", file=sys.stderr)
-    result = {"ours": ours.summary(), "per_question": ours.rows}
-    if chain is not None:
-        result |= {"baseline": baseline.summary(), "baseline_per_question": baseline.rows}
+    # Baselines run after ours, not interleaved, so each keeps its own prompt prefix in llama.cpp's cache.
+    if "chain" in tallies:
+        chain = baseline_chain(services.chat_model)
+        for question, hits in zip(questions, passages):
+            tallies["chain"].add(question, run_baseline(chain, hits, question["question"]), hits)
+    if "tutorial" in tallies:
+        chain = baseline_chain(services.chat_model)
+        retrieve = tutorial_retriever(Path(documents), document_places(Path(documents)))
+        for question in questions:
+            hits = retrieve(question["question"])
+            tallies["tutorial"].add(question, run_baseline(chain, hits, question["question"]), hits)
+    if args.before:
+        tallies["before"] = Tally(args.cross_lingual)
+        for question, (outcome, hits) in zip(questions, saved_outcomes(args.before)):
+            tallies["before"].add(question, outcome, hits)
+    result = {name: tally.summary() for name, tally in tallies.items()}
+    result["per_question"] = {name: tally.rows for name, tally in tallies.items()}
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -183,6 +265,6 @@ def main(args) -> int:
 
 
 def _table(result: dict) -> str:
-    metrics = [k for k in result["ours"] if k != "questions"]
-    systems = [s for s in ("ours", "baseline") if s in result]
+    systems = [s for s in result if s != "per_question"]
+    metrics = [k for k in result[systems[0]] if k != "questions"]
     return markdown_table(["metric", *systems], [[m, *(result[s][m] for s in systems)] for m in metrics])

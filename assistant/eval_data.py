@@ -70,10 +70,24 @@ def answer_f1(prediction: str, references: list[str]) -> float:
     return best
 
 
+def _comparable(text: str) -> str:
+    """Width, case, whitespace and thousands separators ignored: "3 亿元" and "3亿元", "300,000" and "300000"."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"\s+", "", re.sub(r"(?<=\d),(?=\d{3})", "", folded))
+
+
 def contains_answer(prediction: str, answers: list[str]) -> bool:
-    """Case- and width-insensitive containment ("90％" contains "90%")."""
-    lowered = unicodedata.normalize("NFKC", prediction).lower()
-    return any(unicodedata.normalize("NFKC", answer).lower() in lowered for answer in answers)
+    """Case-, width- and spacing-insensitive containment ("90％" contains "90%", "3 亿元" contains "3亿")."""
+    folded = _comparable(prediction)
+    return any(_comparable(answer) in folded for answer in answers)
+
+
+def is_correct(prediction: str, question: dict) -> bool:
+    """Every ``answer_groups`` group matched by one of its strings (both sides of a comparison), else any answer."""
+    groups = question.get("answer_groups")
+    if groups:
+        return all(contains_answer(prediction, group) for group in groups)
+    return contains_answer(prediction, question.get("answers") or [])
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:

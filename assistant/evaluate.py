@@ -23,7 +23,13 @@ def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
     retrieval.add_argument("--systems", type=str, default="dense,bm25,hybrid,baseline")
     answers = kinds.add_parser("answers", parents=[common], help="accuracy, refusals, citation precision")
     _corpus_options(answers)
-    answers.add_argument("--no-baseline", action="store_true", help="skip the plain LangChain RAG chain")
+    answers.add_argument(
+        "--systems",
+        type=str,
+        default="ours,chain",
+        help="ours, chain (stuff chain on our passages), tutorial (LangChain tutorial with its own retrieval)",
+    )
+    answers.add_argument("--before", type=str, help="also score another pipeline's saved `ask --json` output")
 
 
 def run_eval(args: argparse.Namespace) -> int:

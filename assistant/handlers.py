@@ -5,6 +5,7 @@ Every piece of document or model text passes through ``html.escape`` before it r
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import re
@@ -86,11 +87,55 @@ def render_passage(hit: Hit, n: int, turn: int, answer_text: str = "", cited: bo
     return (
         f"<div class='passage{' cited' if cited else ''}' id='passage-{turn}-{n}'>"
         f"<div class='passage-head'><span class='passage-n'>[{n}]</span> <b>{title}</b>"
-        f"{' <span class=cited-tag>cited</span>' if cited else ''}</div>"
+        f"{' <span class=cited-tag>cited</span>' if cited else ''}{ocr_tag(meta)}</div>"
         f"<div class='passage-meta'>{passage_details(meta)}</div>"
         f"{f'<div class=passage-section>{section}</div>' if section else ''}"
         f"<div class='passage-text'>{highlight_figures(hit.text, answer_text)}</div></div>"
     )
+
+
+def ocr_tag(meta: dict) -> str:
+    """A passage read from a page image says so, with the recogniser's mean confidence."""
+    if not meta.get("ocr"):
+        return ""
+    confidence = f"{float(meta.get('ocr_confidence') or 0):.0%}"
+    return f" <span class='ocr-tag' title='Read by OCR from a page image; mean confidence {confidence}'>OCR</span>"
+
+
+# --- page preview (issue 17): clicking [n] shows where the passage stands in its source ---------------
+
+
+def render_preview(hit: Hit, n: int, previewer) -> str:
+    """The passage's page image with its region highlighted (PDF, image), else the passage in context."""
+    meta = hit.metadata
+    title = html.escape(str(meta.get("title") or meta.get("source") or "Untitled"))
+    head = f"<div class='preview-head'><span class='passage-n'>[{n}]</span> <b>{title}</b>{ocr_tag(meta)}</div>"
+    head += f"<div class='passage-meta'>{passage_details(meta)}</div>"
+    try:
+        if previewer.has_page_image(meta) and (path := previewer.page_image(meta, hit.text)):
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            alt = html.escape(f"page {meta.get('page')} of {meta.get('source')}, passage {n} highlighted")
+            image = f"<img class='page-image' alt='{alt}' src='data:image/jpeg;base64,{data}'>"
+            return f"<div class='preview' data-kind='page'>{head}{image}</div>"
+        if context := previewer.context(meta, hit.text):
+            body = f"{html.escape(context.before)}<mark class='cited-span'>{html.escape(context.passage)}</mark>"
+            body += html.escape(context.after)
+            return f"<div class='preview' data-kind='text'>{head}<div class='preview-text'>{body}</div></div>"
+    except Exception:  # a damaged or vanished file must not break the panel
+        log.exception("preview failed for %s", meta.get("source"))
+    missing = "The source file is not available as it was indexed (moved, changed or deleted)."
+    return f"<div class='preview' data-kind='missing'>{head}<div class='sources-empty'>{missing}</div></div>"
+
+
+def preview_for_request(request: str, turns: list[Turn], previewer) -> str:
+    """``request`` is the clicked link's target, 'passage-<turn>-<n>' (anything after '#' is ignored)."""
+    found = re.fullmatch(r"passage-(\d+)-(\d+)", (request or "").split("#")[0])
+    if not found or not 1 <= int(found.group(1)) <= len(turns):
+        return ""
+    turn = turns[int(found.group(1)) - 1]
+    hits = turn.answer.passages if turn.answer else turn.hits
+    n = int(found.group(2))
+    return render_preview(hits[n - 1], n, previewer) if 1 <= n <= len(hits) else ""
 
 
 def render_sources(hits: list[Hit], answer_text: str = "", cited: list[int] | None = None, turn: int = 1) -> str:

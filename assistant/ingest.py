@@ -13,14 +13,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
 from .chunking import Chunk, chunk_document
 from .keyword import tokenize
 from .loaders import LoadError, load_document
-from .metadata import extract_metadata
+from .metadata import METADATA_VERSION, extract_metadata
+from .places import chunk_places
 from .store import ChunkStore
+
+if TYPE_CHECKING:
+    from .pages.scan import PageReader
 
 
 @dataclass
@@ -31,6 +36,7 @@ class IngestReport:
     unchanged: int = 0
     chunks: int = 0
     failed: list[dict] = field(default_factory=list)
+    partial: list[dict] = field(default_factory=list)  # indexed, but pages unreadable or left for a later run
 
     def as_dict(self) -> dict:
         return {
@@ -40,6 +46,7 @@ class IngestReport:
             "unchanged": self.unchanged,
             "chunks": self.chunks,
             "failed": self.failed,
+            "partial": self.partial,
         }
 
 
@@ -54,6 +61,7 @@ class ChunkingOptions:
 class _StoredVersion:
     ids: list[str] = field(default_factory=list)
     expected: int = 0
+    partial: bool = False  # the page budget stopped it: the next run continues it
 
 
 def document_files(documents_dir: Path) -> list[Path]:
@@ -72,15 +80,19 @@ def stored_versions(store: ChunkStore) -> dict[str, dict[str, _StoredVersion]]:
     versions: dict[str, dict[str, _StoredVersion]] = defaultdict(dict)
     for record in store.records(with_text=False):
         meta = record.metadata
-        version = versions[meta.get("source", "")].setdefault(meta.get("file_hash", ""), _StoredVersion())
+        # A chunk read by an older metadata reader counts as another version, so the file is read again.
+        current = meta.get("metadata_version") == METADATA_VERSION
+        key = meta.get("file_hash", "") if current else f"{meta.get('file_hash', '')}:stale"
+        version = versions[meta.get("source", "")].setdefault(key, _StoredVersion())
         version.ids.append(record.id)
         version.expected = int(meta.get("n_chunks", 0))
+        version.partial = version.partial or bool(meta.get("partial"))
     return versions
 
 
 def _is_complete(versions: dict[str, _StoredVersion], file_hash: str) -> bool:
     only = versions.get(file_hash)
-    return len(versions) == 1 and only is not None and len(only.ids) == only.expected
+    return len(versions) == 1 and only is not None and len(only.ids) == only.expected and not only.partial
 
 
 def ingest(
@@ -91,8 +103,10 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    pages: PageReader | None = None,
 ) -> IngestReport:
-    """Make the index hold exactly the readable documents in ``documents_dir``."""
+    """Make the index hold exactly the readable documents in ``documents_dir``; ``pages`` reads scanned
+    pages and images (OCR) within its budget."""
     report = IngestReport()
     versions = stored_versions(store)
     if rebuild:
@@ -104,7 +118,12 @@ def ingest(
     for path in document_files(documents_dir):
         source = path.relative_to(documents_dir).as_posix()
         on_disk.add(source)
-        outcome = _ingest_file(path, source, versions.get(source, {}), seen_hashes, store, embeddings, options)
+        notes: list[str] = []
+        outcome = _ingest_file(
+            path, source, versions.get(source, {}), seen_hashes, store, embeddings, options, pages, notes
+        )
+        if notes:
+            report.partial.append({"path": source, "notes": notes})
         if outcome.startswith("failed:"):
             report.failed.append({"path": source, "error": outcome.removeprefix("failed:")})
             stale = [i for v in versions.get(source, {}).values() for i in v.ids]
@@ -133,8 +152,11 @@ def _ingest_file(
     store: ChunkStore,
     embeddings: Embeddings,
     options: ChunkingOptions,
+    pages: PageReader | None = None,
+    notes: list[str] | None = None,
 ) -> str:
-    """Index one file; returns 'added', 'updated', 'unchanged' or 'failed:<reason>'."""
+    """Index one file; returns 'added', 'updated', 'unchanged' or 'failed:<reason>'; what was left out
+    of an indexed file (unreadable pages, pages past the budget) is appended to ``notes``."""
     try:
         if path.stat().st_size > options.max_bytes:
             return f"failed:file is larger than the {options.max_bytes / 1_000_000:g} MB limit"
@@ -148,13 +170,14 @@ def _ingest_file(
         seen_hashes[file_hash] = source
         return "unchanged"
     try:
-        loaded = load_document(path, max_bytes=options.max_bytes)
+        loaded = load_document(path, max_bytes=options.max_bytes, pages=pages)
         chunks = chunk_document(
             loaded.text,
             headings=loaded.headings,
             pages=loaded.pages,
             max_tokens=options.max_tokens,
             overlap_tokens=options.overlap_tokens,
+            tables=loaded.tables,
         )
         doc_meta = extract_metadata(loaded.text, title=loaded.title, filename=path.name)
     except LoadError as exc:
@@ -164,10 +187,19 @@ def _ingest_file(
     if not chunks:
         return "failed:no text to index"
     seen_hashes[file_hash] = source
+    if notes is not None:
+        notes += loaded.notes
     ids, texts, metadatas = _records(source, file_hash, chunks, doc_meta)
+    for chunk, meta in zip(chunks, metadatas, strict=True):
+        if chunk.page in loaded.ocr_pages:
+            meta |= {"ocr": True, "ocr_confidence": loaded.ocr_pages[chunk.page]}
+        meta["partial"] = loaded.partial  # always written: Chroma's upsert keeps keys a new record lacks
     vectors = embeddings.embed_documents([embedding_text(doc_meta["title"], c) for c in chunks])
     store.upsert(ids, texts, vectors, metadatas)
-    store.delete([i for h, v in versions.items() for i in v.ids if h != file_hash])
+    # Every stored id this run did not write goes: other versions, the tail of a partial version continued
+    # by this run, and nothing of a stale-metadata version of the same file (same ids, just overwritten).
+    kept = set(ids)
+    store.delete([i for v in versions.values() for i in v.ids if i not in kept])
     return "updated" if versions else "added"
 
 
@@ -194,8 +226,9 @@ def _records(source: str, file_hash: str, chunks: list[Chunk], doc_meta: dict[st
             "language": chunk.language,
             "content_hash": chunk.content_hash,
             "tokens": " ".join(tokenize(f"{doc_meta['title']} {chunk.section} {chunk.text}")),
+            "places": named,
         }
-        for i, chunk in enumerate(chunks)
+        for i, (chunk, named) in enumerate(zip(chunks, chunk_places([f"{c.section} {c.text}" for c in chunks])))
     ]
     return ids, [c.text for c in chunks], metadatas
 

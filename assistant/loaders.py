@@ -1,17 +1,26 @@
-"""Read policy documents (.txt .md .pdf .docx .html) into text plus the structure the format marks.
+"""Read policy documents (.txt .md .pdf .docx .html, and scanned pages: .png .jpg .tif) into text plus the
+structure the format marks (headings, PDF pages, tables). Pages without a text layer go to OCR when a
+``PageReader`` is given (``assistant.pages``).
 
 Every failure becomes a ``LoadError`` whose message can be shown to a user as is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+if TYPE_CHECKING:
+    from .pages.scan import PageReader, ScanOutcome
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES)
+_MIN_TEXT_LAYER_CHARS = 10  # fewer visible characters on a PDF page: a scan (perhaps with a page number)
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -39,9 +48,14 @@ class LoadedDocument:
     pages: list[int] | None = None  # char offset where each PDF page starts (pages[0] == 0)
     title: str | None = None
     headings: list[tuple[int, int, str]] = field(default_factory=list)  # (offset, level, text)
+    tables: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each table; line 1 = header
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # 1-based page -> mean OCR confidence
+    notes: list[str] = field(default_factory=list)  # what was left out: unreadable pages, budget cuts
+    partial: bool = False  # pages were left for a later run (budget); re-index continues from the cache
 
 
-def load_document(path: Path, max_bytes: int = 20_000_000) -> LoadedDocument:
+def load_document(path: Path, max_bytes: int = 20_000_000, pages: PageReader | None = None) -> LoadedDocument:
+    """``pages`` reads scanned pages (OCR); without it a PDF without a text layer or an image is refused."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -49,7 +63,7 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> LoadedDocument:
         raise LoadError(f"unsupported file type {suffix or '(no extension)'}{hint}")
     data = _read_bytes(path, max_bytes)
     try:
-        doc = _parse(data, suffix, max_bytes)
+        doc = _parse(data, suffix, max_bytes, pages)
     except LoadError:
         raise
     except Exception as exc:  # a parser bug must cost this one file, never the whole ingest run
@@ -61,9 +75,11 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> LoadedDocument:
     return doc
 
 
-def _parse(data: bytes, suffix: str, max_bytes: int) -> LoadedDocument:
+def _parse(data: bytes, suffix: str, max_bytes: int, pages: PageReader | None) -> LoadedDocument:
     if suffix == ".pdf":
-        return _load_pdf(data)
+        return _load_pdf(data, pages)
+    if suffix in IMAGE_SUFFIXES:
+        return _load_image(data, pages)
     if suffix == ".docx":
         return _load_docx(data, max_unpacked=_UNPACK_RATIO * max_bytes)
     text = _normalise(decode_text(data))
@@ -166,7 +182,7 @@ def _load_markdown(text: str) -> LoadedDocument:
     return LoadedDocument(text, title=title, headings=headings)
 
 
-def _load_pdf(data: bytes) -> LoadedDocument:
+def _load_pdf(data: bytes, page_reader: PageReader | None = None) -> LoadedDocument:
     from pypdf import PdfReader
 
     damaged = "not a valid PDF (file is damaged or truncated)"
@@ -180,12 +196,85 @@ def _load_pdf(data: bytes) -> LoadedDocument:
     except Exception as exc:
         raise LoadError(damaged) from exc
     texts = [_or_default(page.extract_text, None) for page in pages]
-    if not any(t and t.strip() for t in texts):
+    scans = [i for i, t in enumerate(texts) if not _usable_text_layer(t)] if page_reader else []
+    if not any(t and t.strip() for t in texts) and not scans:
         raise LoadError(damaged if None in texts or not texts else "no extractable text (scanned PDF?)")
     texts = [_normalise(t or "") for t in texts]
-    offsets = list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
+    tables: dict[int, list[tuple[int, int]]] = {}
+    with_text = [i for i, text in enumerate(texts) if i not in scans and text.strip()]
+    for index, (text, spans) in _or_default(lambda: _pdf_tables(data, with_text), {}).items():
+        texts[index], tables[index] = _normalise(text), spans
     title = _or_default(lambda: str(reader.metadata.title or "").removeprefix("Microsoft Word - ").strip(), "")
-    return LoadedDocument("\n\n".join(texts), pages=offsets, title=title or None)
+    doc = LoadedDocument("", title=title or None)
+    if scans:
+        outcome = _read_scanned_pdf(data, scans, page_reader)
+        for index in scans:
+            texts[index] = _normalise(outcome.texts.get(index, ""))
+        _note_scan(doc, outcome)
+    if not any(t.strip() for t in texts):
+        raise LoadError(_nothing_read(doc))
+    doc.pages = list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
+    doc.text = "\n\n".join(texts)
+    doc.tables = [(doc.pages[i] + a, doc.pages[i] + b) for i, spans in sorted(tables.items()) for a, b in spans]
+    return doc
+
+
+def _usable_text_layer(text: str | None) -> bool:
+    visible = "".join((text or "").split())
+    return len(visible) >= _MIN_TEXT_LAYER_CHARS and visible.count("\ufffd") < 0.3 * len(visible)
+
+
+def _pdf_tables(data: bytes, pages: list[int]) -> dict[int, tuple[str, list[tuple[int, int]]]]:
+    from .pages.tables import pdf_pages_with_tables
+
+    return pdf_pages_with_tables(data, pages) if pages else {}
+
+
+def _read_scanned_pdf(data: bytes, scans: list[int], page_reader: PageReader) -> ScanOutcome:
+    import pypdfium2
+
+    from .pages.scan import render_pdf_page
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return page_reader.read(_content_hash(data), scans, lambda index: render_pdf_page(document, index))
+    finally:
+        document.close()
+
+
+def _load_image(data: bytes, page_reader: PageReader | None) -> LoadedDocument:
+    """A photo or scan of one page (a TIFF may hold several): every frame is a page read by OCR."""
+    from .pages.scan import image_frames
+
+    if page_reader is None:
+        raise LoadError("images need OCR, which is not set up here")
+    try:
+        frames = image_frames(data)
+    except Exception as exc:  # PIL raises many kinds, DecompressionBombError among them
+        raise LoadError("not a readable image (damaged, or too many pixels)") from exc
+    outcome = page_reader.read(_content_hash(data), list(range(len(frames))), frames.__getitem__)
+    doc = LoadedDocument("")
+    _note_scan(doc, outcome)
+    texts = [_normalise(outcome.texts.get(i, "")) for i in range(len(frames))]
+    if not any(t.strip() for t in texts):
+        raise LoadError(_nothing_read(doc))
+    doc.text, doc.pages = "\n\n".join(texts), list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
+    return doc
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _note_scan(doc: LoadedDocument, outcome: ScanOutcome) -> None:
+    doc.ocr_pages = {index + 1: round(confidence, 4) for index, confidence in outcome.confidence.items()}
+    doc.notes += outcome.notes()
+    doc.partial = bool(outcome.not_read)
+
+
+def _nothing_read(doc: LoadedDocument) -> str:
+    reason = "no text found, even with OCR (blank or unreadable pages)"
+    return "; ".join([reason, *doc.notes])
 
 
 def _or_default(call, default):
@@ -207,10 +296,12 @@ def _load_docx(data: bytes, max_unpacked: int) -> LoadedDocument:
     except Exception as exc:
         raise LoadError("not a valid Word document (.docx)") from exc
     blocks = [(text, level) for text, level in blocks if text.strip()]
-    offsets = accumulate((len(text) + 1 for text, _ in blocks), initial=0)
+    offsets = list(accumulate((len(text) + 1 for text, _ in blocks), initial=0))
     headings = [(at, level, text.strip()) for at, (text, level) in zip(offsets, blocks, strict=False) if level]
+    tables = [(at, at + len(text)) for at, (text, level) in zip(offsets, blocks, strict=False) if level == 0]
     title = core_title or next((label for _, _, label in headings), None)
-    return LoadedDocument(_normalise("\n".join(text for text, _ in blocks)), title=title, headings=headings)
+    text = _normalise("\n".join(text for text, _ in blocks))
+    return LoadedDocument(text, title=title, headings=headings, tables=tables)
 
 
 def _check_unpacked_size(data: bytes, limit: int) -> None:
@@ -229,7 +320,7 @@ def _check_unpacked_size(data: bytes, limit: int) -> None:
 
 
 def _docx_block(item) -> tuple[str, int | None]:
-    """(text, heading level or None) of a body paragraph or table; a table gives one line per row."""
+    """(text, heading level or None) of a body paragraph, or (rows, 0) of a table: one line per row."""
     if not hasattr(item, "rows"):
         return item.text.replace("\n", " "), _docx_heading_level(item.style)
     rows = []
@@ -240,7 +331,7 @@ def _docx_block(item) -> tuple[str, int | None]:
                 seen.append(cell._tc)
                 cells.append(" ".join(cell.text.split()))
         rows.append(" | ".join(cells))
-    return "\n".join(r for r in rows if r.strip(" |")), None
+    return "\n".join(r for r in rows if r.strip(" |")), 0
 
 
 def _docx_heading_level(style) -> int | None:
@@ -256,8 +347,10 @@ def _docx_heading_level(style) -> int | None:
 def _load_html(html: str) -> LoadedDocument:
     from selectolax.lexbor import LexborHTMLParser
 
+    from .html_nesting import flatten_deep_nesting
+
     try:
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(flatten_deep_nesting(html))
         root = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
         lines, marks = _html_lines(root, drop_by_name=True)
         if not lines:

@@ -10,6 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from .numbers import sentence_spans
+from .places import document_place
+
+# Bumped when what is read from a document changes (metadata, chunking), so the next ingest re-reads every file.
+METADATA_VERSION = 4
 
 MAX_TITLE_CHARS = 200
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
@@ -40,50 +44,21 @@ _TO_ASSISTANT = re.compile(
 )
 _NEXT_LABEL = re.compile(r"^[\u4e00-\u9fff\u3000 ]{2,8}[:：]")
 
-# Region names; when a text names both, the city wins (see _place).
-_CITIES = {
-    "北京": "Beijing", "上海": "Shanghai", "天津": "Tianjin", "重庆": "Chongqing", "深圳": "Shenzhen",
-    "广州": "Guangzhou", "杭州": "Hangzhou", "南京": "Nanjing", "苏州": "Suzhou", "成都": "Chengdu",
-    "武汉": "Wuhan", "西安": "Xi'an", "合肥": "Hefei", "长沙": "Changsha", "郑州": "Zhengzhou",
-    "济南": "Jinan", "青岛": "Qingdao", "厦门": "Xiamen", "宁波": "Ningbo", "福州": "Fuzhou",
-    "沈阳": "Shenyang", "大连": "Dalian", "哈尔滨": "Harbin", "昆明": "Kunming", "东莞": "Dongguan",
-    "佛山": "Foshan", "无锡": "Wuxi", "雄安": "Xiong'an",
-}  # fmt: skip
-_PROVINCES = {
-    "广东": "Guangdong", "浙江": "Zhejiang", "江苏": "Jiangsu", "山东": "Shandong", "福建": "Fujian",
-    "四川": "Sichuan", "湖北": "Hubei", "湖南": "Hunan", "河南": "Henan", "河北": "Hebei", "安徽": "Anhui",
-    "江西": "Jiangxi", "山西": "Shanxi", "陕西": "Shaanxi", "辽宁": "Liaoning", "吉林": "Jilin",
-    "黑龙江": "Heilongjiang", "云南": "Yunnan", "贵州": "Guizhou", "海南": "Hainan", "甘肃": "Gansu",
-    "青海": "Qinghai", "内蒙古": "Inner Mongolia", "广西": "Guangxi", "西藏": "Tibet", "宁夏": "Ningxia",
-    "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
-}  # fmt: skip
-_PLACES = _CITIES | _PROVINCES
-_PLACES_EN = {name.lower(): name for name in _PLACES.values()}
-_PLACE = re.compile(
-    "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True))
-    + r"|\b(?:"
-    + "|".join(sorted(map(re.escape, _PLACES.values()), key=len, reverse=True))
-    + r")\b",
-    re.I,
-)
-_NATIONAL = re.compile(
-    r"国务院|中共中央|党中央|中央|国家|全国|工业和信息化部|工信部|网信|最高人民"
-    r"|Ministry of|State Council|\bMIIT\b|Cyberspace Administration of China|National (?:Development|People)"
-)
-_MINISTRY = re.compile(r"(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}部(?:$|办公厅|[\s（(])")
-
-
 def extract_metadata(text: str, *, title: str | None, filename: str) -> dict[str, str]:
     head = text[:3000]
     found_title = _clean(title or "") or _label_value(head, "标题") or _first_line_title(text) or Path(filename).stem
     found_title = found_title[:MAX_TITLE_CHARS]  # it prefixes every embedded chunk, so it must stay short
     issuer = _issuer(text, found_title)
+    doc_number = _doc_number(text[:2000])
+    found = document_place(doc_number=doc_number, issuer=issuer, title=found_title, filename=filename, head=head[:300])
     return {
         "title": found_title,
         "issuer": issuer,
-        "doc_number": _doc_number(text[:2000]),
+        "doc_number": doc_number,
         "date": _date(text),
-        "region": _region(text, found_title, issuer),
+        "region": found.label if found else "",
+        "region_code": found.code if found else "",
+        "metadata_version": METADATA_VERSION,
     }
 
 
@@ -208,24 +183,6 @@ def _iso(pattern: re.Pattern[str], groups: tuple[str, ...]) -> str:
 
 def _month_number(name: str) -> int:
     return _MONTHS.index(name.lower()[:3]) + 1
-
-
-def _region(text: str, title: str, issuer: str) -> str:
-    sources = [title, issuer]
-    if len(re.findall(r"[\u4e00-\u9fff]", text[:300])) < 10:  # English text names its place early on
-        sources.append(text[:300])
-    for source in sources:
-        if place := _place(source):
-            return place
-    if any(_NATIONAL.search(s) for s in sources) or _MINISTRY.match(issuer):
-        return "National"
-    return ""
-
-
-def _place(source: str) -> str:
-    """A city named anywhere wins over a province: "广东省深圳市" is Shenzhen."""
-    found = [_PLACES.get(m.group()) or _PLACES_EN[m.group().lower()] for m in _PLACE.finditer(source)]
-    return next((p for p in found if p in _CITIES.values()), found[0] if found else "")
 
 
 def instructions_to_assistants(text: str) -> list[tuple[int, int]]:

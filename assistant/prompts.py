@@ -13,7 +13,8 @@ NOT_FOUND = "NOT_IN_DOCUMENTS"
 SYSTEM = f"""You answer questions about government policy documents using ONLY the numbered passages.
 Rules:
 1. After every sentence, write the number of the passage that supports it, like [1] or [2].
-2. Copy numbers, amounts and dates exactly as the passage writes them, with their qualifier (for example "up to").
+2. Copy numbers, amounts and dates exactly as the passage writes them, with their unit and qualifier (for example
+"up to", "最高 5000万元", "30%"). Never convert or translate a figure: write 5000万元, not "50 million".
 3. Never use knowledge from outside the passages. If the passages do not answer the question, reply exactly: {NOT_FOUND}
 4. Answer in the language of the question, in one to three short sentences."""
 
@@ -25,11 +26,15 @@ _EXAMPLE_PASSAGES = """[1] Tianjin Robotics Plan (2024) > Support measures
 Pilot factories receive subsidies of no more than RMB 5 million per enterprise.
 
 [2] Tianjin Robotics Plan (2024)
-The plan was issued by the Tianjin Municipal Industry Bureau in May 2024 and lists 12 tasks."""
-_EXAMPLE_QUESTION = "Who issued the Tianjin robotics plan, and what is the subsidy cap?"
+The plan was issued by the Tianjin Municipal Industry Bureau in May 2024 and lists 12 tasks.
+
+[3] 天津市机器人产业若干措施 > 三、人才支持
+对首次入选的领军人才，给予最高 100 万元奖励。"""
+_EXAMPLE_QUESTION = "Who issued the Tianjin robotics plan, and what are the subsidy cap and the talent reward?"
 _EXAMPLE_ANSWER = (
     "The plan was issued by the Tianjin Municipal Industry Bureau in May 2024 [2]. "
-    "Pilot factories receive no more than RMB 5 million per enterprise [1]."
+    "Pilot factories receive no more than RMB 5 million per enterprise [1]. "
+    "Leading talents selected for the first time receive a reward of up to 100 万元 [3]."
 )
 
 REWRITE_SYSTEM = """Rewrite the user's follow-up question as one standalone question, using the earlier

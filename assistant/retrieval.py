@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -16,27 +16,14 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .keyword import KeywordIndex
+from .places import Place, passage_about, places_named, region_codes_for, remove_places
 from .store import ChunkStore
 
 FUSIONS = ("zscore", "rrf")
 _QUERY_CACHE = 256
-PUBLIC_METADATA = ("source", "title", "section", "page", "region", "issuer", "doc_number", "date", "start", "end")
-
-# Canonical region -> names users write. Order matters only for display.
-REGION_ALIASES: dict[str, tuple[str, ...]] = {
-    "Beijing": ("beijing", "北京"),
-    "Shenzhen": ("shenzhen", "深圳"),
-    "Shanghai": ("shanghai", "上海"),
-    "Guangzhou": ("guangzhou", "广州"),
-    "Hangzhou": ("hangzhou", "杭州"),
-    "Guangdong": ("guangdong", "广东"),
-    "Zhejiang": ("zhejiang", "浙江"),
-    "Jiangsu": ("jiangsu", "江苏"),
-    "Tianjin": ("tianjin", "天津"),
-    "Chongqing": ("chongqing", "重庆"),
-    "National": ("national", "ministry", "miit", "国家", "全国", "工业和信息化部", "工信部", "国务院"),
-}
-
+PUBLIC_METADATA = (
+    "source", "title", "section", "page", "region", "region_code", "issuer", "doc_number", "date", "start", "end",
+)  # fmt: skip
 
 @dataclass
 class Hit:
@@ -62,6 +49,10 @@ class Filter:
     equals: dict[str, str] = field(default_factory=dict)
     date_from: int = 0
     date_to: int = 0
+    any_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, allowed values): Chroma's $in
+
+    def narrowed(self, key: str, values: tuple[str, ...]) -> Filter:
+        return replace(self, any_of=(*self.any_of, (key, values)))
 
     @classmethod
     def parse(cls, expressions: list[str] | None) -> Filter:
@@ -82,10 +73,11 @@ class Filter:
         return cls(equals, date_from, date_to)
 
     def __bool__(self) -> bool:
-        return bool(self.equals or self.date_from or self.date_to)
+        return bool(self.equals or self.date_from or self.date_to or self.any_of)
 
     def where(self) -> dict | None:
         conditions: list[dict] = [{k: v} for k, v in self.equals.items()]
+        conditions += [{k: {"$in": list(values)}} for k, values in self.any_of]
         if self.date_from:
             conditions.append({"date_int": {"$gte": self.date_from}})
         if self.date_to:
@@ -97,29 +89,13 @@ class Filter:
     def matches(self, metadata: dict) -> bool:
         if any(str(metadata.get(k, "")) != v for k, v in self.equals.items()):
             return False
+        if any(str(metadata.get(k, "")) not in values for k, values in self.any_of):
+            return False
         date = int(metadata.get("date_int") or 0)
         return not ((self.date_from and date < self.date_from) or (self.date_to and (not date or date > self.date_to)))
 
 
 NO_FILTER = Filter()
-
-
-def compared_parties(question: str) -> list[str]:
-    """Regions named in a question, in the order they appear ("compare Beijing and Shenzhen")."""
-    lowered = question.lower()
-    found = []
-    for region, aliases in REGION_ALIASES.items():
-        positions = [lowered.find(a) for a in aliases if a in lowered]
-        if positions and region != "National":
-            found.append((min(positions), region))
-    return [region for _, region in sorted(found)]
-
-
-def mentions(hit: Hit, region: str) -> bool:
-    if hit.metadata.get("region") == region:
-        return True
-    haystack = f"{hit.metadata.get('title', '')} {hit.metadata.get('section', '')} {hit.text}".lower()
-    return any(alias in haystack for alias in REGION_ALIASES.get(region, (region.lower(),)))
 
 
 class HybridSearcher:
@@ -150,6 +126,7 @@ class HybridSearcher:
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
         self._vectors_lock = threading.Lock()
+        self._places: tuple[str, frozenset[str]] = ("", frozenset())
 
     def query_vector(self, query: str) -> list[float]:
         """The query's embedding, remembered for recent queries (balanced search re-asks the pooled one)."""
@@ -195,32 +172,37 @@ class HybridSearcher:
         fused = fuse_zscores(rankings, weights) if self.fusion == "zscore" else fuse(rankings, weights, self.rrf_k)
         return dedupe(fused)[:k]
 
+    def indexed_places(self) -> frozenset[str]:
+        """Division codes of the indexed documents, to resolve an ambiguous name ("Suzhou") to the one present."""
+        version = self.store.version()
+        if self._places[0] != version:
+            codes = {str(r.metadata.get("region_code") or "") for r in self.store.records(with_text=False)}
+            self._places = (version, frozenset(codes - {""}))
+        return self._places[1]
+
+    def places_in(self, query: str) -> list[Place]:
+        return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]
+
+    def search_about(self, query: str, k: int, wanted: Place, filters: Filter = NO_FILTER) -> list[Hit]:
+        """The best passages that speak for one place: from its own documents when the index has any, else
+        passages of national or provincial documents that name it (``places.passage_about``)."""
+        own = self.search(query, k, filters.narrowed("region_code", (wanted.code,)))
+        if own:
+            return own
+        narrowed = filters.narrowed("region_code", region_codes_for(wanted))
+        hits = self.search(query, max(self.candidates, 3 * k), narrowed)
+        return [hit for hit in hits if passage_about(hit.metadata, hit.text, wanted)][:k]
+
     def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
-        """For comparisons: every compared party gets its own share of the passages."""
-        parties = compared_parties(query)
-        if len(parties) < 2:
+        """A question naming places gets passages that speak for them; a comparison, an equal share for each."""
+        places = self.places_in(query)
+        if not places:
             return self.search(query, k, filters)
-        quota = max(2, k // len(parties))
-        pooled = self.search(query, self.candidates, filters)
-        per_party = []
-        for party in parties:
-            focused = _focus(query, party, parties)
-            candidates = self.search(focused, self.candidates, filters) + pooled
-            per_party.append([hit for hit in candidates if mentions(hit, party)][: quota * 2])
-        chosen = _interleave(per_party, quota)
-        chosen_ids = {hit.id for hit in chosen}
-        chosen += [hit for hit in pooled if hit.id not in chosen_ids][: max(0, k - len(chosen))]
-        return dedupe(chosen)[:k]
-
-
-def _focus(query: str, party: str, parties: list[str]) -> str:
-    """The question about one party: the other parties' names removed."""
-    focused = query
-    for other in parties:
-        if other != party:
-            for alias in REGION_ALIASES[other]:
-                focused = re.sub(re.escape(alias), " ", focused, flags=re.IGNORECASE)
-    return f"{party} {focused}"
+        if len(places) == 1:
+            return self.search_about(query, k, places[0], filters)
+        quota = max(2, k // len(places))
+        per_party = [self.search_about(f"{p.short} {remove_places(query, p)}", quota, p, filters) for p in places]
+        return dedupe(_interleave(per_party, quota))[:k]
 
 
 def _interleave(groups: list[list[Hit]], quota: int) -> list[Hit]:

@@ -76,3 +76,22 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the chat binds to.")
     port: int = Field(7860, description="Port of the chat.")
     auth: str = Field("", description="Optional login: 'user:pass,user2:pass2' or a path to such a file.")
+
+    # HTTP API (issue 15)
+    api_keys: str = Field("", description="Bearer keys for /v1, comma-separated. No key: the API serves loopback only.")
+    api_keys_file: Path | None = Field(None, description="A file of API keys, one per line; adds to api_keys.")
+    api_model_name: str = Field("policy-assistant", description="The model name /v1/models lists and replies carry.")
+    api_max_request_kb: int = Field(256, description="Largest JSON request body, in KB (uploads: max_file_mb).")
+    api_retry_after_s: int = Field(10, description="Retry-After sent with 503 when the model's queue is full.")
+
+    # scanned pages, images and page previews (issue 17)
+    ocr: bool = Field(True, description="Read PDF pages without a text layer and image files with OCR (RapidOCR).")
+    ocr_max_pages: int = Field(
+        200, description="Pages one document may send to OCR per indexing run; the next run continues (cached)."
+    )
+    ocr_max_seconds: float = Field(
+        300.0, description="Seconds of OCR one document may take per indexing run; the next run continues."
+    )
+    pages_cache_dir: Path | None = Field(
+        None, description="OCR results and page previews; unset: the 'pages' folder inside cache_dir."
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import library
+from .funding.tab import build_funding_tab, wire_funding_tab
 from .handlers import (
     EMPTY_SOURCES,
     chat_turn,
@@ -13,6 +14,7 @@ from .handlers import (
     export_markdown,
     filter_choices,
     make_filter,
+    preview_for_request,
     render_documents,
     status_text,
 )
@@ -40,6 +42,12 @@ CSS = """
 .passage-text { white-space: pre-wrap; margin-top: 4px; overflow-wrap: anywhere; }
 .passage mark { background: #fde68a; color: inherit; border-radius: 3px; padding: 0 2px; }
 .sources-empty { opacity: 0.7; padding: 8px 0; }
+.ocr-tag { font-size: 0.75em; border-radius: 6px; padding: 0 5px; background: #e0f2fe; color: #075985; }
+#preview .preview { border: 1px solid var(--color-accent); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
+#preview .page-image { width: 100%; height: auto; margin-top: 6px; border: 1px solid var(--border-color-primary); }
+#preview .preview-text { white-space: pre-wrap; margin-top: 6px; max-height: 40vh; overflow-y: auto; }
+#preview mark.cited-span { background: #fde68a; color: inherit; }
+#preview-request { display: none !important; }
 #chat a[href^="#passage-"] { text-decoration: none; font-weight: 600; font-size: 0.85em; color: var(--color-accent);
   background: var(--color-accent-soft, #e0e7ff); border-radius: 6px; padding: 0 3px; }
 #chat .badge { display: inline-block; font-size: 0.85em; border-radius: 999px; padding: 1px 10px; }
@@ -77,6 +85,11 @@ CITATION_JS = """
     document.querySelectorAll('#sources .passage.active').forEach((el) => el.classList.remove('active'));
     card.classList.add('active');
     card.scrollIntoView({behavior: 'smooth', block: 'center'});
+    const request = document.querySelector('#preview-request textarea, #preview-request input');
+    if (request) {  // asks the server for the page preview of this passage (issue 17)
+      request.value = link.getAttribute('href').slice(1) + '#' + Date.now();
+      request.dispatchEvent(new Event('input', {bubbles: true}));
+    }
   }, true);
 }
 """
@@ -142,6 +155,8 @@ def _chat_tab(gr) -> SimpleNamespace:
                 c.download = gr.DownloadButton("Download .md", visible=False, elem_id="download")
         with gr.Column(scale=2, min_width=300):
             gr.Markdown("### Sources")
+            c.preview = gr.HTML("", elem_id="preview")
+            c.preview_request = gr.Textbox(elem_id="preview-request", show_label=False, container=False)
             c.sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
     return c
 
@@ -176,8 +191,10 @@ def build_ui(services):
                 chat = _chat_tab(gr)
             with gr.Tab("Documents", id="documents-tab"):
                 docs = _documents_tab(gr, services.settings.max_file_mb)
+            funding = build_funding_tab(gr)
         _wire_chat(gr, services, chat, turns)
         _wire_documents(gr, services, docs, chat, status, demo)
+        wire_funding_tab(gr, services, funding, demo)
         demo.load(None, None, None, js=CITATION_JS)
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo
@@ -215,6 +232,13 @@ def _wire_chat(gr, services, c: SimpleNamespace, turns) -> None:
     answering.append(picked.then(respond, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="chat"))
     answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
     c.new_chat.click(reset, None, [*ask_outputs, *export_outputs], cancels=answering)
+    c.preview_request.input(
+        lambda request, current: preview_for_request(request, current, services.previewer),
+        [c.preview_request, turns],
+        c.preview,
+        show_progress="hidden",
+        concurrency_limit=2,
+    )
 
 
 def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, status, demo) -> None:
@@ -289,13 +313,18 @@ def parse_auth(value: str) -> list[tuple[str, str]] | None:
     return found
 
 
-def launch(demo, settings, **extra) -> None:
+def mount(demo, settings, app=None, **extra):
+    """The UI at ``/`` of ``app`` (the HTTP API's FastAPI app, or a bare one): one process, one port."""
     import gradio as gr
+    from fastapi import FastAPI
 
     auth = parse_auth(settings.auth)
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not auth:
         log.warning("Serving on %s without a login; set ASSISTANT_AUTH=user:password to require one.", settings.host)
-    demo.launch(
+    return gr.mount_gradio_app(
+        app if app is not None else FastAPI(),
+        demo,
+        path="/",
         server_name=settings.host,
         server_port=settings.port,
         auth=auth,
@@ -305,3 +334,12 @@ def launch(demo, settings, **extra) -> None:
         css=CSS,
         **extra,
     )
+
+
+def launch(demo, settings, app=None, **extra) -> None:
+    """Serve the UI (and the API routes of ``app``) with uvicorn until the process is stopped."""
+    import uvicorn
+
+    served = mount(demo, settings, app, **extra)
+    print(f"Serving the chat on http://{settings.host}:{settings.port} (API: /v1, docs: /docs)", flush=True)
+    uvicorn.run(served, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)

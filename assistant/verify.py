@@ -18,6 +18,7 @@ class Verification:
     cited: list[int] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
     uncited: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "claim — why it is not verified"
 
     @property
     def verified(self) -> bool:

@@ -119,18 +119,19 @@ def test_a_threshold_of_zero_never_refuses(indexed):
     assert not answerer.off_topic("Which team won the football World Cup final in 1998?", NO_FILTER)
 
 
-def test_an_unverifiable_draft_points_the_extractive_answer_at_the_sentence_it_paraphrases():
-    from assistant.grounding import extractive_answer
+def test_the_extractive_answer_quotes_the_sentence_most_relevant_to_the_question(embeddings):
+    from assistant.answer.evidence import Relevance
+    from assistant.answer.ground import Scope
+    from assistant.answer.question import analyse
+    from assistant.answer.repair import extractive_answer
     from assistant.retrieval import Hit
 
     hits = [
         Hit("a", "The meeting stressed computing power. It called for an open-source ecosystem.", {}),
-        Hit("b", "The meeting also discussed standards for the industry.", {}),
+        Hit("b", "The weather in the city was mild that week.", {}),
     ]
-    question = "What did the meeting call for?"
-    assert "computing power" in extractive_answer(question, hits)
-    hinted = extractive_answer(question, hits, hint="They want an open-source ecosystem")
-    assert hinted == "“It called for an open-source ecosystem” [1]."
+    scope = Scope(hits, analyse("What did the meeting call for?"), {1, 2}, {1: set(), 2: set()}, 0.82)
+    assert extractive_answer(scope, Relevance(embeddings)) == "“It called for an open-source ecosystem” [1]."
 
 
 def test_a_short_direct_answer_is_kept(indexed):
@@ -141,27 +142,29 @@ def test_a_short_direct_answer_is_kept(indexed):
 
 
 def test_a_comparison_is_a_table_with_a_column_per_city_and_a_citation_in_every_stated_cell(indexed):
-    answer = answerer_with(indexed, "Both plans promote AI in industry [1].").ask(
-        "Compare the Beijing and Shenzhen AI plans."
-    )
+    answer = answerer_with(indexed).ask("Compare the Beijing and Shenzhen AI plans.")
     lines = answer.text.splitlines()
     assert lines[0] == "| Aspect | Beijing | Shenzhen |"
     rows = [line.split("|")[2:-1] for line in lines[2:] if line.startswith("|")]
-    assert rows and all(cell.strip() == "not stated" or re.search(r"\[\d+\]\s*$", cell) for r in rows for cell in r)
-    measures = next(line for line in lines if line.startswith("| Plans and measures"))
-    assert "16 measures" in measures and "four action plans" in measures
-    assert answer.verified
+    assert rows and all(cell.strip().startswith("not stated") or re.search(r"\[\d+\]\s*$", cell) for r in rows for cell in r)
+    beijing = {n for n, hit in enumerate(answer.passages, start=1) if "Beijing" in hit.text}
+    shenzhen = {n for n, hit in enumerate(answer.passages, start=1) if "Shenzhen" in hit.text}
+    for row in rows:  # no cell cites a passage about the other city
+        assert all(int(n) in beijing for n in re.findall(r"\[(\d+)\]", row[0]))
+        assert all(int(n) in shenzhen for n in re.findall(r"\[(\d+)\]", row[1]))
+    assert "four action plans" in answer.text and answer.verified
 
 
-def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_aspect():
-    from assistant.compare import ASPECTS, CELL_CHARS, _cell
+def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_figure():
+    from assistant.answer.compare import CELL_CHARS, _excerpt
+    from assistant.answer.evidence import sentences_of
+    from assistant.retrieval import Hit
 
-    sentence = (
-        "The municipal bureau " + "recently and very publicly " * 12 + "announced a plan with 16 measures for firms."
-    )
-    cell = _cell(next(a for a in ASPECTS if a.label == "Plans and measures"), [(2, sentence)])
-    assert "16 measures" in cell and cell.endswith("[2]") and cell.startswith("…")
-    assert len(cell) <= CELL_CHARS + 8
+    text = "The municipal bureau " + "recently and very publicly " * 12 + "announced support of up to RMB 5 million."
+    (sentence,) = sentences_of([Hit("x", text, {})])
+    cell = _excerpt(sentence, money=True)
+    assert "RMB 5 million" in cell and cell.startswith("…")
+    assert len(cell) <= CELL_CHARS + 2
 
 
 def test_an_uncited_chinese_sentence_is_attributed_to_the_english_passage_that_states_it(indexed):
@@ -176,12 +179,13 @@ def test_an_uncited_chinese_sentence_is_attributed_to_the_english_passage_that_s
     assert "16 measures" in answer.passages[answer.cited[0] - 1].text
 
 
-def test_cross_lingual_support_follows_the_calibrated_similarity():
-    from types import SimpleNamespace
-
+def test_cross_lingual_agreement_follows_the_calibrated_similarity():
     from langchain_core.embeddings import Embeddings
 
-    from assistant.answer import MIN_SUPPORT
+    from assistant.answer.evidence import Relevance, sentences_of
+    from assistant.answer.ground import Scope, _best_agreement
+    from assistant.answer.question import analyse
+    from assistant.retrieval import Hit
 
     class SimilarityOf080(Embeddings):
         def embed_query(self, text):
@@ -190,10 +194,10 @@ def test_cross_lingual_support_follows_the_calibrated_similarity():
         def embed_documents(self, texts):
             return [[0.8, 0.6] for _ in texts]
 
-    searcher = SimpleNamespace(embeddings=SimilarityOf080())
+    hits = [Hit("a", "Shenzhen released four plans.", {})]
 
-    def support(threshold: float) -> float:
-        answerer = Answerer(searcher, FakeListChatModel(responses=[]), cross_lingual_support=threshold)
-        return answerer.support_scores("深圳发布了四项计划。", ["Shenzhen released plans."])[0]
+    def agrees(threshold: float) -> bool:
+        scope = Scope(hits, analyse("深圳发布了几项计划？"), {1}, {1: set()}, threshold)
+        return _best_agreement("深圳发布了四项计划。", sentences_of(hits), scope, Relevance(SimilarityOf080()))[1]
 
-    assert support(0.76) >= MIN_SUPPORT > support(0.83)
+    assert agrees(0.76) and not agrees(0.83)

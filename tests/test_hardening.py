@@ -153,7 +153,7 @@ BAD = {  # name -> the exact message in `failed` (a pattern for the zip bomb, wh
     "random.txt": "binary data in a text file",
     "truncated.pdf": "not a valid PDF (file is damaged or truncated)",
     "encrypted.pdf": "PDF is encrypted",
-    "scanned.pdf": "no extractable text (scanned PDF?)",
+    "scanned.pdf": "no text found, even with OCR (blank or unreadable pages)",
     "too big.txt": "file is larger than the 5 MB limit",
     "zip bomb.docx": re.compile(r"Word document unpacks to 6\d MB, over the 50 MB limit"),
     "copy of the article.txt": f"same content as {ARTICLE}; indexed once under that name",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieval import Filter, Hit, compared_parties, fuse
+from assistant.retrieval import Filter, Hit, fuse
 
 
 def test_dev_evidence_is_in_the_top_three(indexed, dev_questions):
@@ -20,12 +20,6 @@ def test_comparison_represents_both_cities(indexed):
     hits = indexed.searcher.search_balanced("Compare the Beijing and Shenzhen AI plans.", 6)
     assert any("Beijing Action Plan" in hit.text or "16 measures" in hit.text for hit in hits)
     assert any("Shenzhen released four action plans" in hit.text for hit in hits)
-
-
-def test_compared_parties_in_english_and_chinese():
-    assert compared_parties("compare Shenzhen and Beijing on robots") == ["Shenzhen", "Beijing"]
-    assert compared_parties("北京和深圳在具身智能方面有何不同") == ["Beijing", "Shenzhen"]
-    assert compared_parties("What is the cap?") == []
 
 
 def test_filter_parsing_and_matching():

@@ -1,0 +1,107 @@
+"""Comparison answers: a Markdown table, one column per compared place, one row per aspect asked about
+(or, for "compare the two policies", per measure heading the documents themselves use). Each cell quotes
+the part of the sentence that states the aspect for that place, from a passage that speaks for it, with
+its citation; "not stated" cells name the place whose documents are silent."""
+
+from __future__ import annotations
+
+import re
+
+from ..numbers import with_english_figures
+from ..places import Place
+from .evidence import Relevance, Sentence
+from .ground import Scope
+from .repair import MIN_QUOTE_RELEVANCE
+
+CELL_CHARS = 180
+MAX_BROAD_ROWS = 5
+FIGURE_BONUS = 0.03  # among equally relevant sentences, the one with a figure states the aspect
+_MONEY_ASPECT = re.compile(r"(?i)subsid|fund|money|reward|support|grant|voucher|cap|补贴|资金|奖励|支持|券|资助")
+_HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.．、]\s*)+")
+
+
+def owners(scope: Scope, parties: list[Place]) -> dict[int, Place]:
+    """Passage number → the one compared place it speaks for."""
+    out = {}
+    for n in range(1, len(scope.hits) + 1):
+        found = [p for p in parties if p.code in scope.speaks_for.get(n, set())]
+        if len(found) == 1:
+            out[n] = found[0]
+    return out
+
+
+def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -> str:
+    owner = owners(scope, parties)
+    chinese = scope.question.chinese
+    aspects = [(a, a) for a in scope.question.aspects] or [(h, h) for h in _headings(scope, owner, parties)]
+    if not aspects:  # documents without headings: what each says most to the point, and its funding
+        aspects = [("概况" if chinese else "Overview", scope.question.text)]
+        if any(s.has({"amount"}) for s in scope.sentences(sorted(owner))):
+            aspects.append(("资金支持" if chinese else "Funding", f"{scope.question.text} 资金 funding"))
+    rows = []
+    for label, query in aspects:
+        cells = [_cell(query, party, scope, relevance, owner) for party in parties]
+        shown = _HEADING_NUMBER.sub("", label).strip() or label
+        rows.append(f"| {_escape(shown)} | " + " | ".join(cells) + " |")
+    names = [p.short if chinese else p.label for p in parties]
+    header = f"| {'方面' if chinese else 'Aspect'} | " + " | ".join(names) + " |\n|---|" + "---|" * len(parties)
+    return header + "\n" + "\n".join(rows)
+
+
+def not_stated(party: Place, chinese: bool) -> str:
+    return f"{party.short}的文件中未提及" if chinese else f"not stated in {party.label}'s documents"
+
+
+def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: dict[int, Place]) -> str:
+    numbers = sorted(n for n, p in owner.items() if p == party)
+    pool = scope.sentences(numbers)
+    if not pool:
+        return not_stated(party, scope.question.chinese)
+    scores = relevance.score(aspect, [s.text for s in pool])
+    money = bool(_MONEY_ASPECT.search(aspect))
+    ranked = sorted(
+        ((score + (FIGURE_BONUS if money and s.has({"amount", "percent"}) else 0.0), s) for score, s in zip(scores, pool)),
+        key=lambda item: -item[0],
+    )
+    score, sentence = ranked[0]
+    same = scope.question.chinese == bool(re.search(r"[\u4e00-\u9fff]", sentence.text))
+    if score < MIN_QUOTE_RELEVANCE["same" if same else "cross"]:
+        return not_stated(party, scope.question.chinese)
+    text = _excerpt(sentence, money)
+    if not scope.question.chinese:
+        text = with_english_figures(text)
+    return f"{_escape(text)} [{sentence.n}]"
+
+
+def _excerpt(sentence: Sentence, money: bool) -> str:
+    """At most ``CELL_CHARS`` of the sentence, around its first figure of interest, marked with …"""
+    text = re.sub(r"\s*\n\s*", "" if re.search(r"[\u4e00-\u9fff]", sentence.text) else " ", sentence.text).strip()
+    if len(text) <= CELL_CHARS:
+        return text
+    figures = [f for f in sentence.figures if not money or f.kind in ("amount", "percent")] or list(sentence.figures)
+    anchor = text.find(figures[0].text.replace("\n", "")) if figures else 0
+    left = max(0, min(anchor - CELL_CHARS // 2, len(text) - CELL_CHARS))
+    window = text[left : left + CELL_CHARS]
+    return ("…" if left else "") + window + ("…" if left + CELL_CHARS < len(text) else "")
+
+
+def _headings(scope: Scope, owner: dict[int, Place], parties: list[Place]) -> list[str]:
+    """For a broad comparison: the measure headings of the retrieved passages, taking turns between places."""
+    per_party = []
+    for party in parties:
+        seen = []
+        for n in sorted(n for n, p in owner.items() if p == party):
+            heading = str(scope.hits[n - 1].metadata.get("section", "")).split(" > ")[-1].strip()
+            if heading and heading not in seen and len(heading) <= 60:
+                seen.append(heading)
+        per_party.append(seen)
+    rows: list[str] = []
+    for position in range(max(map(len, per_party), default=0)):
+        for headings in per_party:
+            if position < len(headings) and headings[position] not in rows and len(rows) < MAX_BROAD_ROWS:
+                rows.append(headings[position])
+    return rows
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "/")

@@ -1,0 +1,113 @@
+"""The sentences of the retrieved passages, and how relevant each is to a question or a claim.
+
+Relevance is the dense model's similarity (it works across languages: an English question, a Chinese
+sentence) plus, within one language, the share of the question's words a sentence contains weighted by
+how rare they are among the passages (IDF), since a policy repeats 支持 and 企业 in every sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from ..chunking import detect_language
+from ..keyword import tokenize
+from ..numbers import Figure, find_figures, sentence_spans
+from ..retrieval import Hit
+
+LEXICAL_WEIGHT = 0.2  # a sentence holding every rare word of the question gains 0.2 of similarity
+_CACHE = 4096
+# Words that tell nothing about the subject of a policy question.
+_GENERIC_WORDS = (
+    "what which how much many does do is are the a an of for to in on by and or with from its their most maximum "
+    "largest up give gives given issue issues provide provides support supports policy plan plans programme "
+    "program city province ai artificial intelligence company companies enterprise enterprises funding fund cap caps "
+    "ceiling subsidy subsidies grant grants amount money reward rewards offer offers receive receives pay pays get "
+    "gets highest upper limit total "
+    "什么 多少 哪些 如何 怎么 是否 最高 最多 支持 给予 政策 措施 计划 企业 人工智能 项目 补贴 资金 奖励 元 万元 亿元 对 的 和 是 有 人工 智能"
+)
+_GENERIC = set(_GENERIC_WORDS.split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    n: int  # the passage's number, 1-based
+    text: str
+    start: int  # offsets in the passage text
+    end: int
+    figures: tuple[Figure, ...]
+
+    def has(self, kinds: set[str]) -> bool:
+        return any(f.kind in kinds for f in self.figures)
+
+
+def sentences_of(hits: Sequence[Hit], numbers: Sequence[int] | None = None) -> list[Sentence]:
+    wanted = set(numbers) if numbers is not None else None
+    out = []
+    for n, hit in enumerate(hits, start=1):
+        if wanted is not None and n not in wanted:
+            continue
+        for start, end in sentence_spans(hit.text):
+            text = hit.text[start:end]
+            out.append(Sentence(n, text, start, end, tuple(find_figures(text))))
+    return out
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit() and len(w) > 1}
+
+
+class Relevance:
+    """Similarities between a query and sentences; sentence vectors are cached (passages recur)."""
+
+    def __init__(self, embeddings: Embeddings):
+        self.embeddings = embeddings
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def dense(self, query: str, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        q = self._vector("q", query, lambda: self.embeddings.embed_query(query))
+        missing = [t for t in dict.fromkeys(texts) if ("d", t) not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embeddings.embed_documents(missing)):
+                self._remember(("d", text), np.asarray(vector, dtype=np.float32))
+        return [float(self._vectors[("d", t)] @ q) for t in texts]
+
+    def lexical(self, query: str, texts: Sequence[str]) -> list[float]:
+        """IDF-weighted share of the query's content words each text contains (0 across languages)."""
+        words = content_words(query)
+        bags = [set(tokenize(t)) for t in texts]
+        frequency = Counter(w for bag in bags for w in bag & words)
+        weights = {w: math.log(1 + len(bags) / frequency[w]) for w in words if frequency[w]}
+        total = sum(math.log(1 + len(bags)) for _ in words) or 1.0
+        return [sum(weights.get(w, 0.0) for w in bag & words) / total for bag in bags]
+
+    def score(self, query: str, texts: Sequence[str]) -> list[float]:
+        dense = self.dense(query, texts)
+        same = detect_language(query)
+        lexical = self.lexical(query, texts)
+        return [d + (LEXICAL_WEIGHT * x if detect_language(t) == same else 0.0) for d, x, t in zip(dense, lexical, texts)]
+
+    def _vector(self, kind: str, text: str, compute) -> np.ndarray:
+        key = (kind, text)
+        with self._lock:
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+                return self._vectors[key]
+        vector = np.asarray(compute(), dtype=np.float32)
+        self._remember(key, vector)
+        return vector
+
+    def _remember(self, key: tuple[str, str], vector: np.ndarray) -> None:
+        with self._lock:
+            self._vectors[key] = vector
+            while len(self._vectors) > _CACHE:
+                self._vectors.popitem(last=False)

@@ -1,0 +1,171 @@
+"""Stage 5, grounding: the contract every answer sentence must meet to be shown as verified.
+
+A sentence (a claim) is verified only when
+1. it cites a passage, and one sentence of that passage states it: every figure with the same value and
+   unit, and the same subject (the claim agrees with that sentence: shared words within a language, the
+   dense model's similarity across languages, at the calibrated threshold);
+2. every passage it cites speaks for the place the question names (``places.passage_about``);
+3. it names no place other than those its cited passages speak for;
+4. for a question asking for a figure, the sentence stating the answer's figure is about what was asked:
+   among the sentences of the passages that hold a figure of that kind, it is within a calibrated margin
+   of the most relevant one.
+A claim without a citation is first given the passage that meets 1–3 best, if one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..chunking import detect_language
+from ..numbers import find_figures, unsupported_figures
+from ..places import Place, places_named
+from ..retrieval import Hit
+from ..verify import Verification, citations_in, claims, drop_invalid_citations, strip_citations
+from .evidence import Relevance, Sentence, content_words, sentences_of
+from .question import Question
+
+MIN_SUPPORT = 0.5  # share of a claim's content words its sentence must contain, within one language
+# The sentence stating an answer's figure may trail the question's most relevant figure sentence by this
+# much (calibrated on XQuAD and CMRC: bench/calibrate_grounding.py, docs/answers.md).
+TOPIC_MARGIN = 0.035
+# The best sentence of an unrelated paragraph reaches this similarity to a question in 5% of cases
+# (p95, XQuAD English questions over Chinese paragraphs, bench/calibrate_grounding.py).
+FIGURE_CLAIM_SUPPORT = 0.67
+ANSWER_KINDS = {"money": {"amount", "percent"}, "figure": {"amount", "percent", "count", "year", "date", "month"}}
+
+
+@dataclass
+class Scope:
+    """What the grounding knows about the passages: which ones speak for the question's places."""
+
+    hits: list[Hit]
+    question: Question
+    eligible: set[int]  # passage numbers that speak for every place the question names (all when none)
+    speaks_for: dict[int, set[str]]  # passage number → codes of the places it speaks for
+    cross_lingual_support: float
+
+    def sentences(self, numbers: Sequence[int] | None = None) -> list[Sentence]:
+        return sentences_of(self.hits, numbers)
+
+
+def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
+    """The draft with each claim checked (and uncited claims attributed where a passage clearly states them)."""
+    texts = [hit.text for hit in scope.hits]
+    text = drop_invalid_citations(draft, len(texts))
+    result = Verification(text="")
+    out, cursor = [], 0
+    for claim in claims(text):
+        position = text.find(claim, cursor)
+        if position < 0:
+            continue
+        checked, problem = check_claim(claim, scope, relevance)
+        out.append(text[cursor:position] + checked)
+        cursor = position + len(claim)
+        cited = [n for n in citations_in(checked) if 1 <= n <= len(texts)]
+        result.cited.extend(n for n in cited if n not in result.cited)
+        bare = strip_citations(checked).strip()
+        if not cited:
+            result.uncited.append(bare)
+        if problem:
+            result.unverified.append(bare)
+            result.problems.append(f"{bare} — {problem}")
+    result.text = "".join(out) + text[cursor:]
+    return result
+
+
+def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, str]:
+    """The claim (with a citation added when one passage clearly states it) and what is wrong with it ("")."""
+    bare = strip_citations(claim).strip()
+    cited = [n for n in citations_in(claim) if 1 <= n <= len(scope.hits)]
+    stating, problem = _stating_sentence(bare, cited, scope, relevance) if cited else (None, "no citation")
+    if problem:
+        attributed = _attribute(bare, scope, relevance)
+        if attributed is not None:
+            stating, problem = attributed, ""
+            claim = _with_citation(bare, attributed.n)
+    if problem:
+        return claim, problem
+    if scope.question.kind in ANSWER_KINDS and _answer_figures(bare, scope.question.kind):
+        problem = _off_topic(stating, scope, relevance)
+    return claim, problem
+
+
+def _stating_sentence(bare: str, cited: list[int], scope: Scope, relevance: Relevance) -> tuple[Sentence | None, str]:
+    if scope.question.places and not all(n in scope.eligible for n in cited):
+        return None, "cites a passage that is not about " + _names(scope.question.places)
+    named = {p.code for p in places_named(bare) if p.level != "national"}
+    allowed = set().union(*(scope.speaks_for.get(n, set()) for n in cited))
+    if named - allowed:
+        return None, "names a place its passage is not about"
+    candidates = scope.sentences(cited)
+    if find_figures(bare):
+        stating = [s for s in candidates if not unsupported_figures(bare, [s.text])]
+        if not stating:
+            return None, "a figure is not stated in the cited passage" if unsupported_figures(
+                bare, [scope.hits[n - 1].text for n in cited]
+            ) else "its figures are not stated in one sentence"
+        candidates = stating
+    best, agreement = _best_agreement(bare, candidates, scope, relevance)
+    return (best, "") if agreement else (best, "the cited sentence is about something else")
+
+
+def _best_agreement(bare: str, candidates: list[Sentence], scope: Scope, relevance: Relevance):
+    """The candidate sentence that states the claim best, and whether it states it clearly enough."""
+    if not candidates:
+        return None, False
+    words = content_words(bare)
+    if not words:  # "最高 5000 万元 [2]": the figure alone; its sentence is the one most about the question
+        scores = relevance.score(scope.question.text, [s.text for s in candidates])
+        return candidates[scores.index(max(scores))], True
+    dense = relevance.dense(bare, [s.text for s in candidates])
+    # A claim whose figures its sentence states needs only to be closer to that sentence than unrelated text
+    # ever is; a claim without figures must read as its translation (both calibrated, docs/answers.md).
+    across = FIGURE_CLAIM_SUPPORT if find_figures(bare) else scope.cross_lingual_support
+    scored = []
+    for sentence, similarity in zip(candidates, dense):
+        if detect_language(sentence.text) == detect_language(bare):
+            shared = len(words & content_words(sentence.text)) / max(1, len(words))
+            ok = shared >= MIN_SUPPORT or similarity >= scope.cross_lingual_support + 0.1
+        else:
+            ok = similarity >= across
+        scored.append((ok, similarity, sentence))
+    ok, _, best = max(scored, key=lambda item: (item[0], item[1]))
+    return best, ok
+
+
+def _attribute(bare: str, scope: Scope, relevance: Relevance) -> Sentence | None:
+    """An uncited or mis-cited claim goes to the eligible passage that states it, if one clearly does."""
+    if not find_figures(bare) and not content_words(bare):
+        return None
+    for n in sorted(scope.eligible or range(1, len(scope.hits) + 1), key=lambda n: -scope.hits[n - 1].score):
+        sentence, problem = _stating_sentence(bare, [n], scope, relevance)
+        if not problem and sentence is not None:
+            return sentence
+    return None
+
+
+def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> str:
+    """The answer's figure comes from a sentence about something else than the question."""
+    if stating is None:
+        return "no sentence states it"
+    kinds = ANSWER_KINDS[scope.question.kind]
+    pool = [s for s in scope.sentences(sorted(scope.eligible)) if s.has(kinds)] or [stating]
+    if stating not in pool:
+        pool.append(stating)
+    scores = relevance.score(scope.question.text, [s.text for s in pool])
+    mine = scores[pool.index(stating)]
+    return "" if mine >= max(scores) - TOPIC_MARGIN else "the sentence stating this figure is about something else"
+
+
+def _answer_figures(bare: str, kind: str) -> bool:
+    return any(f.kind in ANSWER_KINDS[kind] for f in find_figures(bare))
+
+
+def _with_citation(bare: str, n: int) -> str:
+    end = len(bare.rstrip("。！？!?.").rstrip())
+    return f"{bare[:end]} [{n}]{bare[end:]}"
+
+
+def _names(places: Sequence[Place]) -> str:
+    return " and ".join(p.label for p in places)

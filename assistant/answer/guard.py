@@ -1,0 +1,66 @@
+"""Stage 2, guards: what never reaches the model, and the questions the documents cannot answer.
+
+Before generation a question is refused when nothing was retrieved, when a place it names has no passage
+that speaks for it, when no indexed chunk is even close to it in meaning (the calibrated threshold), or
+when the subject it asks about is absent from the passages (a Chinese question over Chinese passages:
+too few of its specific words occur in them; jieba's words are reliable there, English paraphrase is not).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..keyword import tokenize
+from ..metadata import instructions_to_assistants
+from ..places import Place, gazetteer
+from ..retrieval import Hit
+from .evidence import content_words
+from .question import Question
+
+WITHHELD = "[text addressed to AI assistants withheld]"
+# Share of a question's specific words (IDF-weighted) that must occur in the passages of its language:
+# calibrated on CMRC and the dev sets (bench/calibrate_grounding.py, docs/answers.md).
+MIN_SUBJECT_COVERAGE = 0.5
+
+
+def withhold_instructions(hits: list[Hit]) -> tuple[list[Hit], list[int]]:
+    """Sentences that speak to an AI assistant never reach the model, the verifier or an extractive answer."""
+    out, flagged = [], []
+    for n, hit in enumerate(hits, start=1):
+        text = hit.text
+        for start, end in reversed(instructions_to_assistants(text)):
+            text = text[:start] + WITHHELD + text[end:]
+        out.append(hit if text == hit.text else replace(hit, text=text))
+        flagged += [] if text == hit.text else [n]
+    return out, flagged
+
+
+def places_without_passages(question: Question, speaks_for: dict[int, set[str]]) -> list[Place]:
+    """The places the question names that no retrieved passage speaks for."""
+    covered = set().union(*speaks_for.values()) if speaks_for else set()
+    return [p for p in question.places if p.code not in covered]
+
+
+def subject_words(question: Question) -> set[str]:
+    """The question's specific words: no place names, no question or policy boilerplate."""
+    names = {n for p in question.places for n in (p.short, p.name, p.english.lower())}
+    names |= {w for n in list(names) for w in tokenize(n)}
+    return {w for w in content_words(question.text) if w not in names and not _part_of_place(w)}
+
+
+def subject_coverage(question: Question, hits: Sequence[Hit]) -> float:
+    """IDF-weighted share of the question's specific words that occur in the passages (1.0 when there are
+    none to check); a word no passage has weighs most."""
+    words = subject_words(question)
+    if not words:
+        return 1.0
+    bags = [set(tokenize(h.text)) | set(tokenize(str(h.metadata.get("section", "")))) for h in hits]
+    weights = {w: math.log(1 + (len(bags) + 1) / (1 + sum(w in b for b in bags))) for w in words}
+    found = sum(weight for w, weight in weights.items() if any(w in b for b in bags))
+    return found / sum(weights.values())
+
+
+def _part_of_place(word: str) -> bool:
+    return word in gazetteer().by_chinese

@@ -1,0 +1,208 @@
+"""The answer pipeline, read top to bottom once: question → retrieval → guards → generation → grounding →
+repair → rendering. Each stage is a plain function in its own module; this one only runs them in order
+and streams events for the UI: ``passages``, ``token`` (draft text), ``final`` (an ``Answer``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+
+from langchain_core.language_models import BaseChatModel
+
+from ..chunking import detect_language
+from ..embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
+from ..numbers import with_english_figures
+from ..places import named_in_passage, passage_about
+from ..prompts import NOT_FOUND, answer_messages, rewrite_messages
+from ..retrieval import NO_FILTER, Filter, Hit, HybridSearcher
+from ..verify import Verification, verify_answer
+from .compare import comparison_table
+from .evidence import Relevance
+from .ground import MIN_SUPPORT, Scope, ground
+from .guard import MIN_SUBJECT_COVERAGE, places_without_passages, subject_coverage, withhold_instructions
+from .listing import funding_listing, is_listing
+from .question import EMPTY_QUESTION, Question, analyse, clean_question, is_follow_up, swap_place
+from .repair import extractive_answer, refusal_text
+from .result import Answer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["MIN_SUPPORT", "Answerer"]
+PASSAGES_PER_PARTY = 3
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+class Answerer:
+    """Retrieval, generation and the grounding contract; streams events and returns an ``Answer``."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        chat_model: BaseChatModel,
+        *,
+        top_k: int = 4,
+        min_relevance: RelevanceThreshold = NO_THRESHOLD,
+        cross_lingual_support: float = UNCALIBRATED_CROSS_LINGUAL_SUPPORT,
+        funding=None,
+    ):
+        self.searcher, self.chat_model, self.top_k, self.min_relevance = searcher, chat_model, top_k, min_relevance
+        self.cross_lingual_support = cross_lingual_support
+        self.funding = funding  # a FundingIndex: listings of funding provisions answer from its records
+        self.relevance = Relevance(searcher.embeddings)
+
+    def ask(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Answer:
+        answer = None
+        for event in self.stream(question, history, filters):
+            if event["type"] == "final":
+                answer = event["answer"]
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Iterator[dict]:
+        text, notices = clean_question(question)
+        if not text:
+            yield _final(Answer(question, text, EMPTY_QUESTION, True, [], notices=notices))
+            return
+        # 1. the question, standalone, with its places and kind
+        q = analyse(self.rewrite(text, history), self.searcher.indexed_places())
+        notices += list(q.notices)
+        if self.funding is not None and is_listing(q):
+            yield from self.listing(question, q, notices)
+            return
+        # 2. retrieval, with what speaks to an AI assistant withheld
+        hits, flagged = withhold_instructions(self.retrieve(q, filters))
+        if flagged:
+            notices.append(f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used.")
+        yield {"type": "passages", "rewritten_question": q.text, "hits": hits}
+        scope = self.scope(q, hits)
+        # 3. guards: questions the documents cannot answer are refused before the model runs
+        refusal = self.refusal_before(q, scope, filters)
+        if refusal is not None:
+            yield _final(self._answer(question, q, refusal, True, scope, None, notices))
+            return
+        # comparisons are built from the passages themselves, cell by cell
+        if q.kind == "compare":
+            yield _final(self.compare(question, q, scope, notices))
+            return
+        # 4. generation, streamed
+        draft = []
+        try:
+            for chunk in self.chat_model.stream(answer_messages(q.text, hits)):
+                draft.append(str(chunk.content))
+                yield {"type": "token", "text": draft[-1]}
+        except Exception as exc:  # any model failure degrades to an answer from the passages alone
+            log.warning("language model failed: %s", exc)
+            notices.append(f"The language model is unavailable ({exc or type(exc).__name__}); this answer quotes the passages directly.")
+            yield _final(self.repaired(question, q, scope, "", notices))
+            return
+        # 5.–7. grounding, repair, rendering
+        yield _final(self.finish(question, q, scope, "".join(draft), notices))
+
+    def listing(self, question: str, q: Question, notices: list[str]) -> Iterator[dict]:
+        """A funding listing, from the funding records: one cited row per provision."""
+        table, hits = funding_listing(q, self.funding.records(), self.relevance, self.funding.document)
+        yield {"type": "passages", "rewritten_question": q.text, "hits": hits}
+        scope = Scope(hits, q, set(range(1, len(hits) + 1)), {}, self.cross_lingual_support)
+        if not table:
+            yield _final(self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices))
+            return
+        check = verify_answer(table, [hit.text for hit in hits])
+        yield _final(self._answer(question, q, check.text, False, scope, check, notices))
+
+    def rewrite(self, question: str, history: Sequence[str]) -> str:
+        """A follow-up ("And Shenzhen?") becomes a standalone question before retrieval."""
+        if not history or not is_follow_up(question):
+            return question
+        previous = history[-1]
+        swapped = swap_place(previous, question, self.searcher.indexed_places())
+        if swapped:
+            return swapped
+        rewritten = str(self.chat_model.invoke(rewrite_messages(previous, question)).content).strip()
+        return rewritten.splitlines()[0].strip() if rewritten else question
+
+    def retrieve(self, q: Question, filters: Filter) -> list[Hit]:
+        if len(q.places) > 1:
+            return self.searcher.search_balanced(q.text, max(self.top_k, PASSAGES_PER_PARTY * len(q.places)), filters)
+        return self.searcher.search_balanced(q.text, self.top_k, filters)
+
+    def scope(self, q: Question, hits: list[Hit]) -> Scope:
+        speaks_for = {}
+        for n, hit in enumerate(hits, start=1):
+            meta = hit.metadata
+            codes = {str(meta.get("region_code") or "")} - {""}
+            codes |= named_in_passage(meta, hit.text)
+            codes |= {p.code for p in q.places if passage_about(meta, hit.text, p)}
+            speaks_for[n] = codes
+        wanted = {p.code for p in q.places}
+        eligible = {n for n, codes in speaks_for.items() if not wanted or codes & wanted}
+        return Scope(hits, q, eligible, speaks_for, self.cross_lingual_support)
+
+    def refusal_before(self, q: Question, scope: Scope, filters: Filter) -> str | None:
+        if not scope.hits:
+            return refusal_text(q.text, q.chinese, q.places)
+        missing = places_without_passages(q, {n: scope.speaks_for[n] for n in scope.eligible})
+        if missing:
+            return refusal_text(q.text, q.chinese, missing=missing)
+        if self.off_topic(q.text, filters):
+            return refusal_text(q.text, q.chinese, q.places)
+        chinese = [h for h in scope.hits if detect_language(h.text) == "zh"]
+        if q.chinese and chinese and subject_coverage(q, chinese) < MIN_SUBJECT_COVERAGE:
+            return refusal_text(q.text, q.chinese, q.places)
+        return None
+
+    def off_topic(self, question: str, filters: Filter) -> bool:
+        """No indexed chunk is even close to the question in meaning (thresholds: bench/calibrate_refusal.py)."""
+        if not (self.min_relevance.same_language or self.min_relevance.cross_language):
+            return False
+        best = self.searcher.dense(question, 1, filters)
+        if not best:
+            return True
+        same = detect_language(best[0].text) == detect_language(question)
+        threshold = self.min_relevance.same_language if same else self.min_relevance.cross_language
+        return best[0].dense_similarity < threshold
+
+    def compare(self, question: str, q: Question, scope: Scope, notices: list[str]) -> Answer:
+        table = comparison_table(scope, self.relevance, list(q.places))
+        if not table:
+            return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
+        check = verify_answer(table, [hit.text for hit in scope.hits])
+        return self._answer(question, q, check.text, False, scope, check, notices)
+
+    def finish(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:
+        """The draft if every claim meets the grounding contract; else the passages' own words; else a refusal."""
+        if NOT_FOUND in draft or not draft.strip():
+            return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
+        check = ground(draft, scope, self.relevance)
+        if check.verified and check.cited:
+            return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+        notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
+        return self.repaired(question, q, scope, draft, notices)
+
+    def repaired(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:
+        quoted = extractive_answer(scope, self.relevance, draft)
+        check = ground(quoted, scope, self.relevance) if quoted else None
+        if check is None or not check.verified:
+            return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
+        return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+
+    def _answer(self, question, q, text, refused, scope, check, notices, grounded: Verification | None = None):
+        verification = check
+        if grounded is not None:
+            verification = Verification(text, grounded.cited, grounded.unverified, grounded.uncited, grounded.problems)
+        return Answer(question, q.text, text, refused, scope.hits, verification, notices, [p.label for p in q.places])
+
+
+def render(text: str, q: Question) -> str:
+    """English answers show Chinese figures in both forms ("5000万元 (RMB 50 million)"); quotes stay verbatim."""
+    if q.chinese:
+        return text
+    out, cursor = [], 0
+    for match in _QUOTED.finditer(text):
+        out.append(with_english_figures(text[cursor : match.start()]) + match.group())
+        cursor = match.end()
+    return "".join(out) + with_english_figures(text[cursor:])
+
+
+def _final(answer: Answer) -> dict:
+    return {"type": "final", "answer": answer}

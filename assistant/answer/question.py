@@ -1,0 +1,115 @@
+"""Stage 1, the question: cleaned, made standalone, and read for its places, its kind and its aspects."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..chunking import detect_language
+from ..places import Place, ambiguous_names, gazetteer, places_named
+
+MAX_QUESTION_CHARS = 1000
+EMPTY_QUESTION = "Please type a question about the indexed documents."
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+_FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|also|那|还有|那么)\b|[呢]\s*[？?]?$|^\S+\s*\?$", re.I)
+_MONEY = re.compile(
+    r"how much|money|funding|fund\b|cap\b|ceiling|subsid|grant|reward|award|voucher|amount|budget|up to|maximum|"
+    r"largest|most\b|support|上限|资金|补贴|补助|奖励|资助|支持|最高|不超过|金额|多少钱|多少元|券",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(
+    r"how (?:many|large|big)|what size|size|scale|target|percent|ratio|share|when|until|which year|how long|"
+    r"多少|几|规模|比例|上浮|何时|什么时候|截至|有效期|目标",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
+_ASPECT_FILLER = re.compile(
+    r"(?i:\b(?:compare|comparison of|contrast|between|the|their|its|on|in terms of|regarding|about|with respect to|"
+    r"and|or|versus|vs\.?|how do|how does|what are|differ|differences?|in)\b)"
+    r"|比较|对比|相比|之间|有何|有什么|哪些|区别|异同|不同|在|对|的|和|与|及|方面|[?？。.,，、:：;；！!]"
+)
+_BROAD = re.compile(
+    r"(?i:\b(?:ai|artificial intelligence|policy|policies|plans?|action plans?|measures|documents?|support|"
+    r"programmes?|programs?)\b)|人工智能|政策|措施|行动计划|计划|方案|文件|若干|支持|s\b"
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the standalone question the rest of the pipeline answers
+    language: str  # "zh" or "en"
+    places: tuple[Place, ...]  # the places it names, ambiguous names resolved by the indexed documents
+    kind: str  # "compare", "money" (caps, subsidies), "figure" (counts, sizes, dates) or "fact"
+    aspects: tuple[str, ...] = ()  # what a comparison compares; () for "compare the two policies"
+    notices: tuple[str, ...] = ()
+
+    @property
+    def chinese(self) -> bool:
+        return self.language == "zh"
+
+
+def clean_question(question: str) -> tuple[str, list[str]]:
+    """Control characters removed, whitespace folded, very long questions shortened (with a notice);
+    a question without a single letter, digit or CJK character is treated as empty."""
+    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", question or "")).strip()
+    notices = []
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS]
+        notices.append(f"The question was shortened to its first {MAX_QUESTION_CHARS:,} characters.")
+    if not re.search(r"[\w\u3400-\u9fff]", text):
+        return "", notices
+    return text, notices
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question.strip()))
+
+
+def swap_place(previous: str, follow_up: str, indexed: frozenset[str] = frozenset()) -> str | None:
+    """ "And Shenzhen?" after a Beijing question: the same question about Shenzhen."""
+    new, old = places_named(follow_up, indexed), places_named(previous, indexed)
+    if len(new) != 1 or len(old) != 1 or new == old:
+        return None
+    out, cursor = [], 0
+    for mention in gazetteer().mentions(previous):
+        if old[0] in mention.candidates and mention.end > mention.start:
+            written = previous[mention.start : mention.end]
+            out.append(previous[cursor : mention.start] + (new[0].short if re.search(r"[\u4e00-\u9fff]", written) else new[0].english))
+            cursor = mention.end
+    return "".join(out) + previous[cursor:] if out else None
+
+
+def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
+    places = tuple(p for p in places_named(text, indexed) if p.level != "national")
+    notices = tuple(_ambiguity_notice(name, found, indexed) for name, found in ambiguous_names(text, indexed))
+    if len(places) >= 2:
+        kind = "compare"
+    elif _MONEY.search(text):
+        kind = "money"
+    elif _FIGURE.search(text):
+        kind = "figure"
+    else:
+        kind = "fact"
+    aspects = _aspects(text) if kind == "compare" else ()
+    return Question(text, detect_language(text), places, kind, aspects, notices)
+
+
+def _ambiguity_notice(name: str, candidates: tuple[Place, ...], indexed: frozenset[str]) -> str:
+    options = " or ".join(f"{p.name} ({p.label})" for p in candidates)
+    chosen = next((p for p in candidates if p.code in indexed), candidates[0])
+    return f"“{name}” could be {options}; answering for {chosen.name}. Name the province to choose."
+
+
+def _aspects(text: str) -> tuple[str, ...]:
+    """What a comparison asks about: the question without its places and comparison words ("on subsidies for
+    renting computing power"); () when nothing specific is left ("compare the Shanghai and Anhui policies")."""
+    remaining = text
+    for mention in reversed(gazetteer().mentions(text)):
+        if mention.end > mention.start:
+            remaining = remaining[: mention.start] + " " + remaining[mention.end :]
+    remaining = re.sub(r"(?i)\b(?:[A-Z][a-z]+)(?:'s|’s)", " ", remaining)
+    remaining = re.sub(r"['’]s\b", " ", remaining)
+    core = " ".join(_ASPECT_FILLER.sub(" ", remaining).split())
+    if not _BROAD.sub(" ", core).strip():
+        return ()
+    return (core,)

@@ -1,0 +1,100 @@
+"""Stage 6, repair without invention: when the draft fails the grounding contract, the answer is the
+sentence of an eligible passage that states a figure about the question's subject, quoted with its
+citation; when no sentence does, an honest refusal naming what the documents do not state."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..numbers import extract_amounts, figures_match, find_figures
+from ..places import Place
+from .evidence import Relevance, Sentence, content_words
+from .ground import ANSWER_KINDS, Scope
+
+# A quoted sentence must be at least this relevant to the question (dense similarity plus the lexical
+# share); below it the passages are about something else and the answer is a refusal.
+# Calibrated like the off-topic threshold: bench/calibrate_grounding.py, docs/answers.md.
+MIN_QUOTE_RELEVANCE = {"same": 0.78, "cross": 0.65}
+DRAFT_FIGURE_BONUS = 0.03  # the model's figure, even when its sentence failed, points at the right one
+
+
+def quote(sentence: str, n: int) -> str:
+    """A verbatim sentence and its citation; closing punctuation goes after the citation, so the verifier
+    reads the quote and its citation as one claim."""
+    body = " ".join(sentence.split()) if not re.search(r"[\u4e00-\u9fff]", sentence) else re.sub(r"\s*\n\s*", "", sentence.strip())
+    end = re.search(r"[。！？!?.；;]+$", body)
+    return f"“{body[: end.start()]}” [{n}]{end.group()}" if end else f"“{body}” [{n}]"
+
+
+def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sentence, float] | None:
+    """The eligible sentence that best answers the question, if any is relevant enough."""
+    question = scope.question
+    pool = scope.sentences(sorted(scope.eligible))
+    kinds = ANSWER_KINDS.get(question.kind)
+    if kinds:
+        pool = [s for s in pool if s.has(kinds)]
+    if not pool:
+        return None
+    scores = relevance.score(question.text, [s.text for s in pool])
+    drafted = find_figures(draft)
+    ranked = sorted(
+        ((score + (DRAFT_FIGURE_BONUS if _states_any(s, drafted) else 0.0), s) for score, s in zip(scores, pool)),
+        key=lambda item: -item[0],
+    )
+    score, sentence = ranked[0]
+    same = question.chinese == bool(re.search(r"[\u4e00-\u9fff]", sentence.text))
+    if score < MIN_QUOTE_RELEVANCE["same" if same else "cross"]:
+        return None
+    if same and question.chinese and not (content_words(question.text) & content_words(sentence.text)):
+        return None  # nothing of the question's subject is in the sentence
+    return sentence, score
+
+
+def extractive_answer(scope: Scope, relevance: Relevance, draft: str = "") -> str | None:
+    """The passages' own words: for a figure question the figure (with its qualifier) and its sentence."""
+    found = best_quote(scope, relevance, draft)
+    if found is None:
+        return None
+    sentence, _ = found
+    lead = _figure_lead(sentence, scope.question.kind, find_figures(draft))
+    quoted = quote(sentence.text, sentence.n)
+    if not lead:
+        return quoted
+    if scope.question.chinese:
+        return f"{lead} [{sentence.n}]。原文：{quoted}"
+    return f"{lead} [{sentence.n}]. The passage says: {quoted}"
+
+
+def _figure_lead(sentence: Sentence, kind: str, drafted: Sequence) -> str:
+    """ "最高 5000 万元": the amount the sentence states (the drafted one when it is there), with its qualifier."""
+    if kind != "money":
+        return ""
+    amounts = extract_amounts(sentence.text)
+    if not amounts:
+        return ""
+    chosen = next((a for a in amounts if any(figures_match(a.figure, d) for d in drafted)), None)
+    chosen = chosen or next((a for a in amounts if a.qualifier), amounts[0])
+    figure = re.sub(r"\s*\n\s*", "", chosen.figure.text)
+    return f"{chosen.qualifier} {figure}".strip() if chosen.qualifier else figure
+
+
+def _states_any(sentence: Sentence, figures: Sequence) -> bool:
+    return any(figures_match(a, b) for a in sentence.figures for b in figures)
+
+
+def refusal_text(question_text: str, chinese: bool, places: Sequence[Place] = (), missing: Sequence[Place] = ()) -> str:
+    """What the documents do not state, in the question's language, naming the places concerned."""
+    if missing:
+        names = "、".join(p.short for p in missing) if chinese else " or ".join(p.label for p in missing)
+        if chinese:
+            return f"已索引的文件中没有关于{names}的文件，无法回答。以下是最接近的段落，供参考。"
+        return f"The indexed documents don't say: none of them is about {names}. The closest passages are shown for reference."
+    if places:
+        names = "、".join(p.short for p in places) if chinese else " and ".join(p.label for p in places)
+        if chinese:
+            return f"已索引的{names}文件中没有提到这一点。以下是最接近的段落，供参考。"
+        return f"The indexed {names} documents don't say. The closest passages are shown for reference."
+    if chinese:
+        return "已索引的文件中没有提到这一点。以下是最接近的段落，供参考。"
+    return "The indexed documents don't say. The closest passages are shown for reference."

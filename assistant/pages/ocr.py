@@ -1,0 +1,112 @@
+"""Text recognition of one page image, cached on disk by content hash so no page is recognised twice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# Part of every cache key: results of another engine or render scale are never reused.
+ENGINE_TAG = "rapidocr-1.4.4-ppocrv4-s2"
+_MIN_CONFIDENCE = 0.5  # RapidOCR's own text_score: lines below it are dropped as noise
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page width and height
+    confidence: float
+
+
+@dataclass
+class OcrPage:
+    lines: list[OcrLine] = field(default_factory=list)
+    blank: bool = False  # nothing on the page to read (not the same as unreadable)
+
+    @property
+    def confidence(self) -> float:
+        """Mean line confidence weighted by line length; 0 for a page without lines."""
+        total = sum(len(line.text) for line in self.lines)
+        return sum(line.confidence * len(line.text) for line in self.lines) / total if total else 0.0
+
+    def to_json(self) -> dict:
+        return {"blank": self.blank, "lines": [asdict(line) for line in self.lines]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> OcrPage:
+        lines = [OcrLine(d["text"], tuple(d["box"]), float(d["confidence"])) for d in data.get("lines", [])]
+        return cls(lines, bool(data.get("blank")))
+
+
+class OcrEngine:
+    """RapidOCR (PP-OCRv4 Chinese/English, ONNX), loaded on first use and shared by threads one at a time."""
+
+    def __init__(self, threads: int = 2):
+        self.threads = threads
+        self._engine = None
+        self._lock = threading.Lock()
+
+    def recognise(self, image) -> OcrPage:
+        """Lines of a PIL image, in reading order, with boxes relative to the image size."""
+        import numpy as np
+
+        grey = image.convert("L")
+        if _is_blank(grey):
+            return OcrPage(blank=True)
+        with self._lock:
+            result, _ = self._load()(np.asarray(image.convert("RGB")))
+        width, height = image.size
+        lines = []
+        for points, text, score in result or []:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
+            if text.strip() and float(score) >= _MIN_CONFIDENCE:
+                lines.append(OcrLine(text.strip(), tuple(round(v, 5) for v in box), round(float(score), 4)))
+        return OcrPage(lines)
+
+    def _load(self):
+        if self._engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise RuntimeError("pip install rapidocr-onnxruntime==1.4.4 (OCR of scanned pages)") from exc
+            # The per-line 180° classifier flips some upright lines and then reads garbage: upright pages only.
+            self._engine = RapidOCR(intra_op_num_threads=self.threads, inter_op_num_threads=1, use_cls=False)
+        return self._engine
+
+
+def _is_blank(grey) -> bool:
+    """A page with (almost) no ink: scanner noise or an empty sheet is not worth recognising."""
+    histogram = grey.histogram()
+    dark = sum(histogram[:160])
+    return dark < 0.0005 * grey.size[0] * grey.size[1]
+
+
+class PageCache:
+    """OCR results on disk, one small JSON file per page, keyed by the file's sha256 and the page number."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def path(self, file_hash: str, page: int) -> Path:
+        key = hashlib.sha1(f"{ENGINE_TAG}\0{file_hash}\0{page}".encode()).hexdigest()
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, file_hash: str, page: int) -> OcrPage | None:
+        try:
+            return OcrPage.from_json(json.loads(self.path(file_hash, page).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or damaged: recognise again
+
+    def put(self, file_hash: str, page: int, result: OcrPage) -> None:
+        """Written to a temporary file and renamed, so a killed run never leaves half a result."""
+        target = self.path(file_hash, page)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(result.to_json(), out, ensure_ascii=False)
+        os.replace(temporary, target)
