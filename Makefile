@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 # sandboxed process may not be allowed to use (decode then segfaults); AVX2 runs everywhere we deploy.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: install model browser ingest run serve test lint bench bench-quick clean-index
+.PHONY: install model browser fonts ingest run serve test lint bench bench-quick clean-index
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ s = Settings(); print('model:', prepare_model_file(s.llm, s.cache_dir))"
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# A CJK font for the OCR tests, which render Chinese policy text to page images (fonts-wqy-zenhei).
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)
+
 ingest: install
 	$(PY) -m assistant ingest
 
@@ -43,7 +47,7 @@ serve: run
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: model browser lint
+test: model browser fonts lint
 	$(PY) -m pytest -q
 
 bench: model

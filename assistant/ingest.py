@@ -55,6 +55,22 @@ class ChunkingOptions:
     max_tokens: int = 200
     overlap_tokens: int = 30
     max_bytes: int = 20_000_000
+    # Chunks of several files are embedded in one call of at least this many texts: the embedders cost up
+    # to 3x more per text in small batches (most policy files have under 10 chunks); 1 embeds file by file.
+    embed_batch: int = 64
+
+
+@dataclass
+class _Write:
+    """One file's new chunks, embedded and written together with other files' chunks."""
+
+    source: str
+    outcome: str  # 'added' or 'updated'
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    embed_texts: list[str]
+    stale: list[str]  # ids of the versions this one replaces
 
 
 @dataclass
@@ -115,15 +131,34 @@ def ingest(
     seen_hashes: dict[str, str] = {}
     on_disk: set[str] = set()
     changed = False
+    waiting: list[_Write] = []
+
+    def write_waiting() -> None:
+        """Embed the waiting files' chunks in one call; then each file as before: new chunks, then old deleted."""
+        vectors = embeddings.embed_documents([text for write in waiting for text in write.embed_texts])
+        at = 0
+        for write in waiting:
+            store.upsert(write.ids, write.texts, vectors[at : at + len(write.ids)], write.metadatas)
+            store.delete(write.stale)
+            at += len(write.ids)
+            setattr(report, write.outcome, getattr(report, write.outcome) + 1)
+            if progress:
+                progress(write.source, store.count())
+        waiting.clear()
+
     for path in document_files(documents_dir):
         source = path.relative_to(documents_dir).as_posix()
         on_disk.add(source)
         notes: list[str] = []
-        outcome = _ingest_file(
-            path, source, versions.get(source, {}), seen_hashes, store, embeddings, options, pages, notes
-        )
+        outcome = _ingest_file(path, source, versions.get(source, {}), seen_hashes, options, pages, notes)
         if notes:
             report.partial.append({"path": source, "notes": notes})
+        if isinstance(outcome, _Write):
+            waiting.append(outcome)
+            changed = True
+            if sum(len(write.ids) for write in waiting) >= options.embed_batch:
+                write_waiting()
+            continue
         if outcome.startswith("failed:"):
             report.failed.append({"path": source, "error": outcome.removeprefix("failed:")})
             stale = [i for v in versions.get(source, {}).values() for i in v.ids]
@@ -134,6 +169,8 @@ def ingest(
             changed |= outcome != "unchanged"
         if progress:
             progress(source, store.count() if outcome != "unchanged" else -1)
+    if waiting:
+        write_waiting()
     for source in set(versions) - on_disk:
         store.delete([i for v in versions[source].values() for i in v.ids])
         report.removed += 1
@@ -149,14 +186,12 @@ def _ingest_file(
     source: str,
     versions: dict[str, _StoredVersion],
     seen_hashes: dict[str, str],
-    store: ChunkStore,
-    embeddings: Embeddings,
     options: ChunkingOptions,
     pages: PageReader | None = None,
     notes: list[str] | None = None,
-) -> str:
-    """Index one file; returns 'added', 'updated', 'unchanged' or 'failed:<reason>'; what was left out
-    of an indexed file (unreadable pages, pages past the budget) is appended to ``notes``."""
+) -> str | _Write:
+    """Read and chunk one file: 'unchanged', 'failed:<reason>', or the write that indexes it; what was left
+    out of an indexed file (unreadable pages, pages past the budget) is appended to ``notes``."""
     try:
         if path.stat().st_size > options.max_bytes:
             return f"failed:file is larger than the {options.max_bytes / 1_000_000:g} MB limit"
@@ -194,13 +229,12 @@ def _ingest_file(
         if chunk.page in loaded.ocr_pages:
             meta |= {"ocr": True, "ocr_confidence": loaded.ocr_pages[chunk.page]}
         meta["partial"] = loaded.partial  # always written: Chroma's upsert keeps keys a new record lacks
-    vectors = embeddings.embed_documents([embedding_text(doc_meta["title"], c) for c in chunks])
-    store.upsert(ids, texts, vectors, metadatas)
     # Every stored id this run did not write goes: other versions, the tail of a partial version continued
     # by this run, and nothing of a stale-metadata version of the same file (same ids, just overwritten).
     kept = set(ids)
-    store.delete([i for v in versions.values() for i in v.ids if i not in kept])
-    return "updated" if versions else "added"
+    stale = [i for v in versions.values() for i in v.ids if i not in kept]
+    embed_texts = [embedding_text(doc_meta["title"], c) for c in chunks]
+    return _Write(source, "updated" if versions else "added", ids, texts, metadatas, embed_texts, stale)
 
 
 def embedding_text(title: str, chunk: Chunk) -> str:

@@ -20,6 +20,14 @@ from .places import Place, passage_about, places_named, region_codes_for, remove
 from .store import ChunkStore
 
 FUSIONS = ("zscore", "rrf")
+_DOCUMENT_KEYS = ("source", "title", "doc_number", "region_code")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
+_VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
+
+
+def _compact(text: str) -> str:
+    """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
+    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
 _QUERY_CACHE = 256
 PUBLIC_METADATA = (
     "source", "title", "section", "page", "region", "region_code", "issuer", "doc_number", "date", "start", "end",
@@ -68,6 +76,8 @@ class Filter:
             if key == "date" and op != "=":
                 number = int(re.sub(r"\D", "", value).ljust(8, "0")[:8])
                 date_from, date_to = (number, date_to) if op == ">=" else (date_from, number)
+            elif key == "region" and (named := places_named(value)):  # region=上海, region=Shanghai, region=沪…
+                equals["region_code"] = named[0].code
             else:
                 equals[key] = value
         return cls(equals, date_from, date_to)
@@ -127,6 +137,7 @@ class HybridSearcher:
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._places: tuple[str, frozenset[str]] = ("", frozenset())
+        self._documents: tuple[str, list[dict]] = ("", [])
 
     def query_vector(self, query: str) -> list[float]:
         """The query's embedding, remembered for recent queries (balanced search re-asks the pooled one)."""
@@ -179,6 +190,33 @@ class HybridSearcher:
             codes = {str(r.metadata.get("region_code") or "") for r in self.store.records(with_text=False)}
             self._places = (version, frozenset(codes - {""}))
         return self._places[1]
+
+    def indexed_documents(self) -> list[dict]:
+        """One row per indexed document (source, title, doc_number, region_code), cached per index version."""
+        version = self.store.version()
+        if self._documents[0] != version:
+            rows = {}
+            for record in self.store.records(with_text=False):
+                meta = record.metadata
+                rows.setdefault(meta.get("source", ""), {k: str(meta.get(k, "")) for k in _DOCUMENT_KEYS})
+            self._documents = (version, list(rows.values()))
+        return self._documents[1]
+
+    def documents_named(self, query: str, places: list[Place] = ()) -> list[str]:
+        """Sources of the one document a question singles out: by its number (京发改〔2024〕1081号), or by a
+        version or year span in its title that no other candidate document has ("the Anhui 2.0 policy")."""
+        documents = self.indexed_documents()
+        numbers = {_compact(m.group()) for m in _DOC_NUMBER.finditer(query)}
+        by_number = [d["source"] for d in documents if d["doc_number"] and _compact(d["doc_number"]) in numbers]
+        if by_number:
+            return by_number
+        codes = {p.code for p in places}
+        candidates = [d for d in documents if not codes or d["region_code"] in codes]
+        for token in _VERSION.findall(query):
+            having = [d["source"] for d in candidates if token in _compact(d["title"] + " " + d["source"])]
+            if len(having) == 1 and len(candidates) > 1:
+                return having
+        return []
 
     def places_in(self, query: str) -> list[Place]:
         return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]

@@ -232,7 +232,7 @@ def _wire_chat(gr, services, c: SimpleNamespace, turns) -> None:
     answering.append(picked.then(respond, ask_inputs, ask_outputs, concurrency_limit=4, concurrency_id="chat"))
     answering[-1].then(exported, turns, export_outputs, show_progress="hidden")
     c.new_chat.click(reset, None, [*ask_outputs, *export_outputs], cancels=answering)
-    c.preview_request.input(
+    c.preview_request.change(  # a keyboard-less value change: JS sets it when [n] is clicked
         lambda request, current: preview_for_request(request, current, services.previewer),
         [c.preview_request, turns],
         c.preview,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .numbers import unsupported_figures
 
+_QUOTE = re.compile(r"“[^”\n]*”")
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 _TABLE_STRUCTURE = re.compile(r"\|(?:[^|\[\]\d]*\|)+|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?")
 _SENTENCE = re.compile(r"[^。！？!?\n]+?(?:[。！？!?]+|(?<!\d)\.(?!\d)|$)(?:\s*\[[\d,，、\s]+\])*", re.M)
@@ -19,6 +20,7 @@ class Verification:
     unverified: list[str] = field(default_factory=list)
     uncited: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "claim — why it is not verified"
+    stating: list[tuple[int, str]] = field(default_factory=list)  # (passage, sentence) that states each claim
 
     @property
     def verified(self) -> bool:
@@ -63,7 +65,9 @@ def claims(text: str) -> list[str]:
         if stripped.startswith("|"):
             found += [] if _TABLE_STRUCTURE.fullmatch(stripped) else [stripped]
         else:
-            found += [s.strip() for s in _SENTENCE.findall(line) if s.strip(" []0123456789,.")]
+            masked = _QUOTE.sub(lambda m: "“" + re.sub(r"[。！？!?.]", "，", m.group()[1:-1]) + "”", line)
+            spans = [m.span() for m in _SENTENCE.finditer(masked)]  # a quote is never split into claims
+            found += [line[a:b].strip() for a, b in spans if line[a:b].strip(" []0123456789,.")]
     return found
 
 

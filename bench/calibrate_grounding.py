@@ -2,7 +2,8 @@
 
 For questions with a known answer span (XQuAD English questions over the Chinese paragraphs, CMRC and
 XQuAD Chinese questions over Chinese paragraphs), every sentence of the gold paragraph is scored against
-the question with the assistant's relevance (dense similarity + lexical share). The sentence holding the
+the question with the assistant's relevance (dense similarity + lexical share); XQuAD English questions
+over the English paragraphs too. The sentence holding the
 answer is the right one; the others are the look-alike sentences of the same passage that a policy's
 dozens of funding caps resemble; the best sentence of an unrelated paragraph is what a question the
 documents do not answer finds. Prints, per direction: the least relevance that keeps 95% of the right
@@ -33,7 +34,7 @@ def cases(n: int, seed: int = 1) -> dict[str, list[tuple[str, str, list[str], st
     xquad = {d["doc_id"]: d["text"] for d in _rows(SHARED / "xquad_en_zh" / "corpus.jsonl")}
     cmrc = {d["doc_id"]: d["text"] for d in _rows(SHARED / "cmrc2018" / "corpus.jsonl")}
     rng = random.Random(seed)
-    out: dict[str, list] = {"en→zh": [], "zh→zh": []}
+    out: dict[str, list] = {"en→zh": [], "zh→zh": [], "en→en": []}
     english = rng.sample(_rows(SHARED / "xquad_en_zh" / "questions_en.jsonl"), n)
     zh_docs = [k for k in xquad if k.startswith("xquad-zh")]
     for q in english:
@@ -46,6 +47,11 @@ def cases(n: int, seed: int = 1) -> dict[str, list[tuple[str, str, list[str], st
         gold = q["gold_doc_ids"][0]
         other = rng.choice([d for d in cmrc_docs if d != gold])
         out["zh→zh"].append((q["question"], cmrc[gold], q["answers"], cmrc[other]))
+    en_docs = [k for k in xquad if k.startswith("xquad-en")]
+    for q in rng.sample(_rows(SHARED / "xquad_en_zh" / "questions_en.jsonl"), n):
+        gold = q["gold_doc_ids"][0]
+        other = rng.choice([d for d in en_docs if d != gold])
+        out["en→en"].append((q["question"], xquad[gold], q["answers"], xquad[other]))
     return out
 
 
@@ -58,6 +64,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--embeddings", default="e5+use")
+    parser.add_argument("--only", default="", help="one direction, e.g. en→en")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from assistant.answer.evidence import Relevance
@@ -67,6 +74,8 @@ def main() -> int:
     relevance = Relevance(make_embeddings(args.embeddings, 2))
     report = {}
     for direction, rows in cases(args.n).items():
+        if args.only and direction != args.only:
+            continue
         gold_scores, margins, top1, unrelated = [], [], 0, []
         for question, paragraph, answers, other in rows:
             sentences = split_sentences(paragraph)

@@ -119,7 +119,7 @@ def test_a_threshold_of_zero_never_refuses(indexed):
     assert not answerer.off_topic("Which team won the football World Cup final in 1998?", NO_FILTER)
 
 
-def test_the_extractive_answer_quotes_the_sentence_most_relevant_to_the_question(embeddings):
+def test_the_extractive_answer_quotes_a_relevant_sentence_the_draft_points_at(embeddings):
     from assistant.answer.evidence import Relevance
     from assistant.answer.ground import Scope
     from assistant.answer.question import analyse
@@ -131,7 +131,10 @@ def test_the_extractive_answer_quotes_the_sentence_most_relevant_to_the_question
         Hit("b", "The weather in the city was mild that week.", {}),
     ]
     scope = Scope(hits, analyse("What did the meeting call for?"), {1, 2}, {1: set(), 2: set()}, 0.82)
-    assert extractive_answer(scope, Relevance(embeddings)) == "“It called for an open-source ecosystem” [1]."
+    relevance = Relevance(embeddings)
+    assert "[1]" in extractive_answer(scope, relevance), "never the sentence about something else"
+    hinted = extractive_answer(scope, relevance, "They want an open-source ecosystem")
+    assert hinted == "“It called for an open-source ecosystem” [1]."
 
 
 def test_a_short_direct_answer_is_kept(indexed):
@@ -198,6 +201,6 @@ def test_cross_lingual_agreement_follows_the_calibrated_similarity():
 
     def agrees(threshold: float) -> bool:
         scope = Scope(hits, analyse("深圳发布了几项计划？"), {1}, {1: set()}, threshold)
-        return _best_agreement("深圳发布了四项计划。", sentences_of(hits), scope, Relevance(SimilarityOf080()))[1]
+        return _best_agreement("深圳发布了计划。", sentences_of(hits), scope, Relevance(SimilarityOf080()))[1]
 
     assert agrees(0.76) and not agrees(0.83)

@@ -31,7 +31,7 @@ def paths(tmp_path, docs_dir):
 
 def test_ingest_json_shape_and_second_run_is_a_no_op(paths):
     (first,) = json_lines(run_cli("ingest", "--json", *paths))
-    assert set(first) == {"added", "updated", "removed", "unchanged", "chunks", "failed"}
+    assert {"added", "updated", "removed", "unchanged", "chunks", "failed"} <= set(first)  # keys may be added
     assert first["added"] == 1 and first["chunks"] >= 5 and first["failed"] == []
     (second,) = json_lines(run_cli("ingest", "--json", *paths))
     assert (second["added"], second["updated"], second["removed"], second["unchanged"]) == (0, 0, 0, 1)

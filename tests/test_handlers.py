@@ -155,6 +155,8 @@ def test_a_failing_search_becomes_a_sentence_in_the_chat():
         def search_balanced(self, *args):
             raise IndexUnavailableError("Cannot open the index at /srv/index: disk I/O error")
 
+        indexed_places = documents_named = search_balanced
+
     broken = Answerer(BrokenSearcher(), FakeListChatModel(responses=["x"]))
     messages, _, turns = run_turn(broken, FUNDING_QUESTION)[-1]
     assert turns[-1].error == "Cannot open the index at /srv/index: disk I/O error"

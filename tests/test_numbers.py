@@ -392,3 +392,60 @@ def test_a_date_supports_its_own_year_and_month_only(year, month, day, data):
     assert [f.kind for f in unsupported_figures(month_claim(other_month), [evidence])] == ["month"]
     assert [f.kind for f in unsupported_figures(date(other_year, month, day), [evidence])] == ["date"]
     assert [f.kind for f in unsupported_figures(evidence, [year_claim(year)])] == ["date"]
+
+
+# --- English renderings of Chinese figures (answers in English over Chinese text) ---
+
+
+def _forms(yuan: int) -> list[str]:
+    """Ways policy text writes one amount: Arabic with 万/亿 units, Chinese numerals (cn2an), plain yuan."""
+    forms = [f"{yuan}元", f"{cn2an.an2cn(yuan)}元"]
+    if yuan % 10_000 == 0:
+        forms += [f"{yuan // 10_000}万元", f"{yuan // 10_000} 万元"]
+    if yuan % 10**8 == 0:
+        forms.append(f"{yuan // 10**8}亿元")
+    if yuan % 10**7 == 0:
+        forms.append(f"{yuan // 10**7}千万元")
+    return forms
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=5_000) .map(lambda n: n * 10_000) | st.integers(min_value=1, max_value=10**9))
+def test_every_form_of_an_amount_renders_to_the_same_english_and_reads_back_as_that_value(yuan):
+    from assistant.numbers import english_amount, english_rendering
+
+    renderings = set()
+    for form in _forms(yuan):
+        (figure,) = [f for f in find_figures(form) if f.kind == "amount"]
+        assert figure.value == yuan, form
+        renderings.add(english_rendering(figure))
+    assert renderings == {english_amount(yuan)}
+    (back,) = find_figures(english_amount(yuan))
+    assert back.value == yuan
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=1, max_value=10**12))
+def test_no_two_different_amounts_render_alike(a, b):
+    from assistant.numbers import english_amount
+
+    assume(a != b)
+    assert english_amount(a) != english_amount(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered"),
+    [
+        ("最高 5000 万元支持", "最高 5000 万元 (RMB 50 million)支持"),
+        ("2.5亿元", "2.5亿元 (RMB 250 million)"),
+        ("分别给予最高200万元、100万元", "分别给予最高200万元 (RMB 2 million)、100万元 (RMB 1 million)"),
+        ("3-5亿元", "3-5亿元 (RMB 300 million–500 million)"),
+        ("百分之三十", "百分之三十 (30%)"),
+        ("up to RMB 30 million", "up to RMB 30 million"),
+        ("最高 30 万元 (RMB 300,000)", "最高 30 万元 (RMB 300,000)"),
+    ],
+)
+def test_chinese_figures_get_their_english_form_once(text, rendered):
+    from assistant.numbers import with_english_figures
+
+    assert with_english_figures(text) == rendered

@@ -119,7 +119,7 @@ def test_a_changed_source_shows_no_stale_page(indexed_pages, tmp_path):
 def test_preview_requests_name_a_turn_and_a_passage(indexed_pages):
     hits = [hit_with(indexed_pages, "RMB 4 million"), hit_with(indexed_pages, "RMB 7.5 million")]
     turns = [Turn("q1", hits=hits[:1]), Turn("q2", hits=hits)]
-    assert "RMB 7.5 million" in preview_for_request("passage-2-2#1712", turns, indexed_pages.previewer)
+    assert "scan.pdf · p. 2" in preview_for_request("passage-2-2#1712", turns, indexed_pages.previewer)
     assert "RMB 4 million" in preview_for_request("passage-1-1", turns, indexed_pages.previewer)
     for bad in ("", "passage-3-1", "passage-1-2", "passage-0-1", "script"):
         assert preview_for_request(bad, turns, indexed_pages.previewer) == ""

@@ -57,7 +57,7 @@ def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: 
     pool = scope.sentences(numbers)
     if not pool:
         return not_stated(party, scope.question.chinese)
-    scores = relevance.score(aspect, [s.text for s in pool])
+    scores = relevance.of_sentences(aspect, pool)
     money = bool(_MONEY_ASPECT.search(aspect))
     ranked = sorted(
         ((score + (FIGURE_BONUS if money and s.has({"amount", "percent"}) else 0.0), s) for score, s in zip(scores, pool)),

@@ -8,6 +8,7 @@ how rare they are among the passages (IDF), since a policy repeats 支持 and �
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -30,9 +31,10 @@ _GENERIC_WORDS = (
     "program city province ai artificial intelligence company companies enterprise enterprises funding fund cap caps "
     "ceiling subsidy subsidies grant grants amount money reward rewards offer offers receive receives pay pays get "
     "gets highest upper limit total "
-    "什么 多少 哪些 如何 怎么 是否 最高 最多 支持 给予 政策 措施 计划 企业 人工智能 项目 补贴 资金 奖励 元 万元 亿元 对 的 和 是 有 人工 智能"
+    "什么 多少 哪些 如何 怎么 是否 最高 最多 支持 给予 政策 措施 计划 企业 人工智能 项目 补贴 资金 奖励 元 万元 亿元 对 的 和 是 有 人工 智能 可以 能够 可 能 会 要 哪个 怎样 为 什么样"
 )
 _GENERIC = set(_GENERIC_WORDS.split())
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff\d])")
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,17 @@ class Sentence:
     start: int  # offsets in the passage text
     end: int
     figures: tuple[Figure, ...]
+    # The sentence with the one before it in its passage, verbatim: policy text often names the measure in
+    # one sentence and states its cap in the next ("争创省级…产业创新园区。…予以奖励，最高 500 万元").
+    with_previous: str = ""
+    heading: str = ""  # the measure's heading (the passage's section), which also names its subject
 
     def has(self, kinds: set[str]) -> bool:
         return any(f.kind in kinds for f in self.figures)
+
+    @property
+    def context(self) -> str:
+        return f"{self.heading} {self.with_previous or self.text}".strip()
 
 
 def sentences_of(hits: Sequence[Hit], numbers: Sequence[int] | None = None) -> list[Sentence]:
@@ -53,14 +63,23 @@ def sentences_of(hits: Sequence[Hit], numbers: Sequence[int] | None = None) -> l
     for n, hit in enumerate(hits, start=1):
         if wanted is not None and n not in wanted:
             continue
+        heading = str(hit.metadata.get("section", "")).split(" > ")[-1].strip()
+        previous = None
         for start, end in sentence_spans(hit.text):
             text = hit.text[start:end]
-            out.append(Sentence(n, text, start, end, tuple(find_figures(text))))
+            joined = hit.text[previous:end] if previous is not None else ""
+            out.append(Sentence(n, text, start, end, tuple(find_figures(text)), joined, heading))
+            previous = start
     return out
 
 
+def unwrapped(text: str) -> str:
+    """PDF line breaks inside Chinese words removed ("符\n合条件" → "符合条件"), for word matching only."""
+    return _WRAPPED.sub("", text)
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in tokenize(text) if w not in _GENERIC and not w.isdigit() and len(w) > 1}
+    return {w for w in tokenize(unwrapped(text)) if w not in _GENERIC and not w.isdigit() and len(w) > 1}
 
 
 class Relevance:
@@ -84,7 +103,7 @@ class Relevance:
     def lexical(self, query: str, texts: Sequence[str]) -> list[float]:
         """IDF-weighted share of the query's content words each text contains (0 across languages)."""
         words = content_words(query)
-        bags = [set(tokenize(t)) for t in texts]
+        bags = [set(tokenize(unwrapped(t))) for t in texts]
         frequency = Counter(w for bag in bags for w in bag & words)
         weights = {w: math.log(1 + len(bags) / frequency[w]) for w in words if frequency[w]}
         total = sum(math.log(1 + len(bags)) for _ in words) or 1.0
@@ -95,6 +114,12 @@ class Relevance:
         same = detect_language(query)
         lexical = self.lexical(query, texts)
         return [d + (LEXICAL_WEIGHT * x if detect_language(t) == same else 0.0) for d, x, t in zip(dense, lexical, texts)]
+
+    def of_sentences(self, query: str, sentences: Sequence[Sentence]) -> list[float]:
+        """Each sentence's relevance, or its context's (heading and previous sentence) when that is higher."""
+        own = self.score(query, [s.text for s in sentences])
+        context = self.score(query, [s.context for s in sentences])
+        return [max(a, b) for a, b in zip(own, context)]
 
     def _vector(self, kind: str, text: str, compute) -> np.ndarray:
         key = (kind, text)

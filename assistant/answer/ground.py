@@ -27,8 +27,9 @@ from .question import Question
 
 MIN_SUPPORT = 0.5  # share of a claim's content words its sentence must contain, within one language
 # The sentence stating an answer's figure may trail the question's most relevant figure sentence by this
-# much (calibrated on XQuAD and CMRC: bench/calibrate_grounding.py, docs/answers.md).
-TOPIC_MARGIN = 0.035
+# much: the p95 of the right sentence's lag behind the best one (bench/calibrate_grounding.py, docs/answers.md;
+# XQuAD English questions over Chinese paragraphs, CMRC Chinese questions).
+TOPIC_MARGIN = {"cross": 0.035, "same": 0.08}
 # The best sentence of an unrelated paragraph reaches this similarity to a question in 5% of cases
 # (p95, XQuAD English questions over Chinese paragraphs, bench/calibrate_grounding.py).
 FIGURE_CLAIM_SUPPORT = 0.67
@@ -59,7 +60,7 @@ def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
         position = text.find(claim, cursor)
         if position < 0:
             continue
-        checked, problem = check_claim(claim, scope, relevance)
+        checked, problem, stating = check_claim(claim, scope, relevance)
         out.append(text[cursor:position] + checked)
         cursor = position + len(claim)
         cited = [n for n in citations_in(checked) if 1 <= n <= len(texts)]
@@ -70,12 +71,15 @@ def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
         if problem:
             result.unverified.append(bare)
             result.problems.append(f"{bare} — {problem}")
+        elif stating is not None:
+            result.stating.append((stating.n, stating.text))
     result.text = "".join(out) + text[cursor:]
     return result
 
 
-def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, str]:
-    """The claim (with a citation added when one passage clearly states it) and what is wrong with it ("")."""
+def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, str, Sentence | None]:
+    """The claim (with a citation added when one passage clearly states it), what is wrong with it ("") and
+    the sentence that states it."""
     bare = strip_citations(claim).strip()
     cited = [n for n in citations_in(claim) if 1 <= n <= len(scope.hits)]
     stating, problem = _stating_sentence(bare, cited, scope, relevance) if cited else (None, "no citation")
@@ -85,10 +89,10 @@ def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, st
             stating, problem = attributed, ""
             claim = _with_citation(bare, attributed.n)
     if problem:
-        return claim, problem
+        return claim, problem, stating
     if scope.question.kind in ANSWER_KINDS and _answer_figures(bare, scope.question.kind):
         problem = _off_topic(stating, scope, relevance)
-    return claim, problem
+    return claim, problem, stating
 
 
 def _stating_sentence(bare: str, cited: list[int], scope: Scope, relevance: Relevance) -> tuple[Sentence | None, str]:
@@ -118,14 +122,15 @@ def _best_agreement(bare: str, candidates: list[Sentence], scope: Scope, relevan
     if not words:  # "最高 5000 万元 [2]": the figure alone; its sentence is the one most about the question
         scores = relevance.score(scope.question.text, [s.text for s in candidates])
         return candidates[scores.index(max(scores))], True
-    dense = relevance.dense(bare, [s.text for s in candidates])
+    texts = [s.with_previous or s.text for s in candidates]  # a claim may state the sentence with its lead-in
+    dense = [max(a, b) for a, b in zip(relevance.dense(bare, [s.text for s in candidates]), relevance.dense(bare, texts))]
     # A claim whose figures its sentence states needs only to be closer to that sentence than unrelated text
     # ever is; a claim without figures must read as its translation (both calibrated, docs/answers.md).
     across = FIGURE_CLAIM_SUPPORT if find_figures(bare) else scope.cross_lingual_support
     scored = []
-    for sentence, similarity in zip(candidates, dense):
+    for sentence, text, similarity in zip(candidates, texts, dense):
         if detect_language(sentence.text) == detect_language(bare):
-            shared = len(words & content_words(sentence.text)) / max(1, len(words))
+            shared = len(words & content_words(text)) / max(1, len(words))
             ok = shared >= MIN_SUPPORT or similarity >= scope.cross_lingual_support + 0.1
         else:
             ok = similarity >= across
@@ -153,9 +158,10 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
     pool = [s for s in scope.sentences(sorted(scope.eligible)) if s.has(kinds)] or [stating]
     if stating not in pool:
         pool.append(stating)
-    scores = relevance.score(scope.question.text, [s.text for s in pool])
+    scores = relevance.of_sentences(scope.question.text, pool)
     mine = scores[pool.index(stating)]
-    return "" if mine >= max(scores) - TOPIC_MARGIN else "the sentence stating this figure is about something else"
+    margin = TOPIC_MARGIN["same" if detect_language(stating.text) == scope.question.language else "cross"]
+    return "" if mine >= max(scores) - margin else "the sentence stating this figure is about something else"
 
 
 def _answer_figures(bare: str, kind: str) -> bool:

@@ -16,7 +16,7 @@ from ..keyword import tokenize
 from ..metadata import instructions_to_assistants
 from ..places import Place, gazetteer
 from ..retrieval import Hit
-from .evidence import content_words
+from .evidence import content_words, unwrapped
 from .question import Question
 
 WITHHELD = "[text addressed to AI assistants withheld]"
@@ -56,7 +56,7 @@ def subject_coverage(question: Question, hits: Sequence[Hit]) -> float:
     words = subject_words(question)
     if not words:
         return 1.0
-    bags = [set(tokenize(h.text)) | set(tokenize(str(h.metadata.get("section", "")))) for h in hits]
+    bags = [set(tokenize(unwrapped(f"{h.metadata.get('section', '')}\n{h.text}"))) for h in hits]
     weights = {w: math.log(1 + (len(bags) + 1) / (1 + sum(w in b for b in bags))) for w in words}
     found = sum(weight for w, weight in weights.items() if any(w in b for b in bags))
     return found / sum(weights.values())

@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
 
 from ..chunking import detect_language
 from ..embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
-from ..numbers import with_english_figures
+from ..numbers import extract_amounts, figures_match, find_figures, with_english_figures
 from ..places import named_in_passage, passage_about
 from ..prompts import NOT_FOUND, answer_messages, rewrite_messages
 from ..retrieval import NO_FILTER, Filter, Hit, HybridSearcher
@@ -23,13 +24,16 @@ from .ground import MIN_SUPPORT, Scope, ground
 from .guard import MIN_SUBJECT_COVERAGE, places_without_passages, subject_coverage, withhold_instructions
 from .listing import funding_listing, is_listing
 from .question import EMPTY_QUESTION, Question, analyse, clean_question, is_follow_up, swap_place
-from .repair import extractive_answer, refusal_text
+from .repair import extractive_answer, quote, refusal_text
 from .result import Answer
 
 log = logging.getLogger(__name__)
 
 __all__ = ["MIN_SUPPORT", "Answerer"]
 PASSAGES_PER_PARTY = 3
+# The model reads the top_k passages; the grounding and the repair weigh twice as many, so a sentence the
+# model was not shown can still answer (and a look-alike it was shown can still be told apart).
+EVIDENCE_FACTOR = 2
 _QUOTED = re.compile(r"“[^”]*”")
 
 
@@ -49,7 +53,10 @@ class Answerer:
         self.searcher, self.chat_model, self.top_k, self.min_relevance = searcher, chat_model, top_k, min_relevance
         self.cross_lingual_support = cross_lingual_support
         self.funding = funding  # a FundingIndex: listings of funding provisions answer from its records
-        self.relevance = Relevance(searcher.embeddings)
+
+    @cached_property
+    def relevance(self) -> Relevance:
+        return Relevance(self.searcher.embeddings)
 
     def ask(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Answer:
         answer = None
@@ -65,6 +72,7 @@ class Answerer:
             yield _final(Answer(question, text, EMPTY_QUESTION, True, [], notices=notices))
             return
         # 1. the question, standalone, with its places and kind
+        question = text
         q = analyse(self.rewrite(text, history), self.searcher.indexed_places())
         notices += list(q.notices)
         if self.funding is not None and is_listing(q):
@@ -79,6 +87,8 @@ class Answerer:
         # 3. guards: questions the documents cannot answer are refused before the model runs
         refusal = self.refusal_before(q, scope, filters)
         if refusal is not None:
+            if not hits:  # nothing speaks for the place asked about: still show what comes closest
+                scope = self.scope(q, self.searcher.search(q.text, self.top_k, filters))
             yield _final(self._answer(question, q, refusal, True, scope, None, notices))
             return
         # comparisons are built from the passages themselves, cell by cell
@@ -88,7 +98,7 @@ class Answerer:
         # 4. generation, streamed
         draft = []
         try:
-            for chunk in self.chat_model.stream(answer_messages(q.text, hits)):
+            for chunk in self.chat_model.stream(answer_messages(q.text, hits[: self.top_k])):
                 draft.append(str(chunk.content))
                 yield {"type": "token", "text": draft[-1]}
         except Exception as exc:  # any model failure degrades to an answer from the passages alone
@@ -122,9 +132,12 @@ class Answerer:
         return rewritten.splitlines()[0].strip() if rewritten else question
 
     def retrieve(self, q: Question, filters: Filter) -> list[Hit]:
+        named = self.searcher.documents_named(q.text, list(q.places))
+        if named and len(q.places) <= 1:  # a question about one document is answered from that document
+            filters = filters.narrowed("source", tuple(named))
         if len(q.places) > 1:
             return self.searcher.search_balanced(q.text, max(self.top_k, PASSAGES_PER_PARTY * len(q.places)), filters)
-        return self.searcher.search_balanced(q.text, self.top_k, filters)
+        return self.searcher.search_balanced(q.text, self.top_k * EVIDENCE_FACTOR, filters)
 
     def scope(self, q: Question, hits: list[Hit]) -> Scope:
         speaks_for = {}
@@ -140,7 +153,7 @@ class Answerer:
 
     def refusal_before(self, q: Question, scope: Scope, filters: Filter) -> str | None:
         if not scope.hits:
-            return refusal_text(q.text, q.chinese, q.places)
+            return refusal_text(q.text, q.chinese, missing=q.places)
         missing = places_without_passages(q, {n: scope.speaks_for[n] for n in scope.eligible})
         if missing:
             return refusal_text(q.text, q.chinese, missing=missing)
@@ -175,7 +188,8 @@ class Answerer:
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         check = ground(draft, scope, self.relevance)
         if check.verified and check.cited:
-            return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+            text = render(with_stated_caps(check, q), q)
+            return self._answer(question, q, text, False, scope, check, notices, check)
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
 
@@ -202,6 +216,23 @@ def render(text: str, q: Question) -> str:
         out.append(with_english_figures(text[cursor : match.start()]) + match.group())
         cursor = match.end()
     return "".join(out) + with_english_figures(text[cursor:])
+
+
+def with_stated_caps(check: Verification, q: Question) -> str:
+    """A money answer that leaves out an amount its own sentence states ("最高 30%" where the sentence says
+    "最高 30%、最高 500 万元") gets that sentence quoted after it, so the cap is never half told."""
+    if q.kind != "money":
+        return check.text
+    stated = find_figures(check.text)
+    missing = [
+        (n, sentence)
+        for n, sentence in dict.fromkeys(check.stating)
+        if any(a.figure.kind == "amount" and not any(figures_match(a.figure, f) for f in stated) for a in extract_amounts(sentence))
+    ]
+    if not missing:
+        return check.text
+    lead = " 原文：" if q.chinese else " The passage says: "
+    return check.text.rstrip() + lead + " ".join(quote(sentence, n) for n, sentence in missing)
 
 
 def _final(answer: Answer) -> dict:

@@ -73,7 +73,26 @@ class DocumentRoutes:
             status_code=202,
         )
         add("/ingest/{job_id}", self.job, methods=["GET"], tags=["documents"], summary="A re-index job's progress")
+        add("/funding", self.funding, methods=["GET"], tags=["funding"], summary="Funding provisions (funding --json)")
         return router
+
+    async def funding(
+        self,
+        region: list[str] = Query(default=[]),  # noqa: B008 - FastAPI reads repeated ?region= this way
+        source: str = "",
+        min_yuan: float | None = None,
+        max_yuan: float | None = None,
+        keyword: str = "",
+    ) -> dict:
+        """The same records as `python -m assistant funding --json`, filtered the same way."""
+        from ..funding.query import find_provisions
+
+        records = await run_in_threadpool(self.services.funding.records)
+        found = find_provisions(
+            records, places=region or None, min_yuan=min_yuan, max_yuan=max_yuan, keyword=keyword or None,
+            sources=[source] if source else None,
+        )  # fmt: skip
+        return {"records": [record.as_dict() for record in found]}
 
     async def search(self, request: SearchRequest) -> dict:
         query = request.query.strip()
