@@ -113,6 +113,8 @@ def cmd_ingest(services, args) -> int:
         )
         for failure in report.failed:
             print(f"  skipped {failure['path']}: {failure['error']}")
+        for partial in getattr(report, "partial", []):  # scanned pages left out (issue 17)
+            print(f"  partly indexed {partial['path']}: {'; '.join(partial['notes'])}")
     return 0
 
 

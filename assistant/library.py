@@ -167,6 +167,7 @@ def describe_report(report) -> str:
     summary = ", ".join(parts) if parts else "no changes"
     headline = f"Index updated: {summary}; {report.chunks} passages in the index."
     skipped = [f"- Skipped {failure['path']}: {failure['error'].rstrip('.')}." for failure in report.failed]
+    skipped += [f"- Partly indexed {item['path']}: {'; '.join(item['notes'])}." for item in report.partial]
     return "\n\n".join([headline, "\n".join(skipped)]) if skipped else headline
 
 

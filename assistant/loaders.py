@@ -7,7 +7,6 @@ Every failure becomes a ``LoadError`` whose message can be shown to a user as is
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .pages.scan import PageReader, ScanOutcome
+    from .pages.scan import PageReader
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES)
@@ -79,7 +78,9 @@ def _parse(data: bytes, suffix: str, max_bytes: int, pages: PageReader | None) -
     if suffix == ".pdf":
         return _load_pdf(data, pages)
     if suffix in IMAGE_SUFFIXES:
-        return _load_image(data, pages)
+        from .pages.loading import load_image
+
+        return load_image(data, pages)
     if suffix == ".docx":
         return _load_docx(data, max_unpacked=_UNPACK_RATIO * max_bytes)
     text = _normalise(decode_text(data))
@@ -207,12 +208,16 @@ def _load_pdf(data: bytes, page_reader: PageReader | None = None) -> LoadedDocum
     title = _or_default(lambda: str(reader.metadata.title or "").removeprefix("Microsoft Word - ").strip(), "")
     doc = LoadedDocument("", title=title or None)
     if scans:
-        outcome = _read_scanned_pdf(data, scans, page_reader)
+        from .pages.loading import note_scan, read_scanned_pdf
+
+        outcome = read_scanned_pdf(data, scans, page_reader)
         for index in scans:
             texts[index] = _normalise(outcome.texts.get(index, ""))
-        _note_scan(doc, outcome)
+        note_scan(doc, outcome)
     if not any(t.strip() for t in texts):
-        raise LoadError(_nothing_read(doc))
+        from .pages.loading import nothing_read
+
+        raise LoadError(nothing_read(doc))
     doc.pages = list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
     doc.text = "\n\n".join(texts)
     doc.tables = [(doc.pages[i] + a, doc.pages[i] + b) for i, spans in sorted(tables.items()) for a, b in spans]
@@ -228,53 +233,6 @@ def _pdf_tables(data: bytes, pages: list[int]) -> dict[int, tuple[str, list[tupl
     from .pages.tables import pdf_pages_with_tables
 
     return pdf_pages_with_tables(data, pages) if pages else {}
-
-
-def _read_scanned_pdf(data: bytes, scans: list[int], page_reader: PageReader) -> ScanOutcome:
-    import pypdfium2
-
-    from .pages.scan import render_pdf_page
-
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return page_reader.read(_content_hash(data), scans, lambda index: render_pdf_page(document, index))
-    finally:
-        document.close()
-
-
-def _load_image(data: bytes, page_reader: PageReader | None) -> LoadedDocument:
-    """A photo or scan of one page (a TIFF may hold several): every frame is a page read by OCR."""
-    from .pages.scan import image_frames
-
-    if page_reader is None:
-        raise LoadError("images need OCR, which is not set up here")
-    try:
-        frames = image_frames(data)
-    except Exception as exc:  # PIL raises many kinds, DecompressionBombError among them
-        raise LoadError("not a readable image (damaged, or too many pixels)") from exc
-    outcome = page_reader.read(_content_hash(data), list(range(len(frames))), frames.__getitem__)
-    doc = LoadedDocument("")
-    _note_scan(doc, outcome)
-    texts = [_normalise(outcome.texts.get(i, "")) for i in range(len(frames))]
-    if not any(t.strip() for t in texts):
-        raise LoadError(_nothing_read(doc))
-    doc.text, doc.pages = "\n\n".join(texts), list(accumulate((len(t) + 2 for t in texts[:-1]), initial=0))
-    return doc
-
-
-def _content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _note_scan(doc: LoadedDocument, outcome: ScanOutcome) -> None:
-    doc.ocr_pages = {index + 1: round(confidence, 4) for index, confidence in outcome.confidence.items()}
-    doc.notes += outcome.notes()
-    doc.partial = bool(outcome.not_read)
-
-
-def _nothing_read(doc: LoadedDocument) -> str:
-    reason = "no text found, even with OCR (blank or unreadable pages)"
-    return "; ".join([reason, *doc.notes])
 
 
 def _or_default(call, default):

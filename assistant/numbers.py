@@ -573,3 +573,29 @@ def with_english_figures(text: str) -> str:
 def replace_text(figure: Figure, unit_source: Figure) -> Figure:
     """``figure`` written with the unit of ``unit_source``: the "3" of "3-5亿元" reads as 3亿元."""
     return Figure(figure.value, figure.kind, figure.text + unit_source.text[-1], figure.start, figure.end, unit_source.currency)
+
+
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def misread_units(claim: str, evidence: str) -> list[tuple[Figure, Figure]]:
+    """Amounts of ``claim`` that ``evidence`` does not state but writes with the same digits in Chinese units:
+    "6 billion yuan" for "6 亿元" (600 million), "2.5 billion" for "2.5亿". A small model translates 亿 as
+    billion; the digits it copied are right, the unit is not. Pairs (claim figure, evidence figure)."""
+    stated = [f for f in find_figures(evidence) if f.kind == "amount" and _CJK_FIGURE.search(f.text)]
+    pairs = []
+    for figure in find_figures(claim):
+        if figure.kind != "amount" or _CJK_FIGURE.search(figure.text) or any(figures_match(figure, s) for s in stated):
+            continue
+        digits = _LEADING_NUMBER.search(figure.text)
+        same = [s for s in stated if digits and (m := _LEADING_NUMBER.search(s.text)) and m.group() == digits.group()]
+        if len({s.value for s in same}) == 1:
+            pairs.append((figure, same[0]))
+    return pairs
+
+
+def with_passage_units(claim: str, evidence: str) -> str:
+    """``claim`` with each misread amount (see :func:`misread_units`) replaced by the passage's own writing."""
+    for figure, stated in sorted(misread_units(claim, evidence), key=lambda pair: -pair[0].start):
+        claim = claim[: figure.start] + re.sub(r"\s*\n\s*", "", stated.text) + claim[figure.end :]
+    return claim

@@ -51,7 +51,7 @@ class Place:
     @property
     def label(self) -> str:
         """The name shown and stored as ``region``: English, with the province where English is ambiguous."""
-        return gazetteer().labels[self.code]
+        return gazetteer().labels.get(self.code, self.english)
 
     def within(self, other: Place) -> bool:
         """The same place, or a place inside ``other`` (苏州 within 江苏)."""
@@ -326,11 +326,11 @@ def region_codes_for(wanted: Place) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in (wanted.code, wanted.province, NATIONAL_CODE, "") if c is not None))
 
 
-def remove_places(text: str, keep: Place) -> str:
-    """``text`` without the names of places other than ``keep``: the question about one compared party."""
+def remove_places(text: str, keep: Place | None = None) -> str:
+    """``text`` without the names of places (other than ``keep``): what a comparison asks of every party."""
     out, cursor = [], 0
     for mention in gazetteer().mentions(text):
-        if mention.end > mention.start and keep not in mention.candidates:
+        if mention.end > mention.start and (keep is None or keep not in mention.candidates):
             out.append(text[cursor : mention.start] + " ")
             cursor = mention.end
     return "".join(out) + text[cursor:]

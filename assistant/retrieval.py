@@ -238,8 +238,13 @@ class HybridSearcher:
             return self.search(query, k, filters)
         if len(places) == 1:
             return self.search_about(query, k, places[0], filters)
+        return self.search_parties(remove_places(query), k, places, filters)
+
+    def search_parties(self, query: str, k: int, places: list[Place], filters: Filter = NO_FILTER) -> list[Hit]:
+        """Each compared place gets an equal share of passages that speak for it. ``query`` names no place:
+        within a place's own documents its name only matches their letterheads."""
         quota = max(2, k // len(places))
-        per_party = [self.search_about(f"{p.short} {remove_places(query, p)}", quota, p, filters) for p in places]
+        per_party = [self.search_about(query, quota, p, filters) for p in places]
         return dedupe(_interleave(per_party, quota))[:k]
 
 

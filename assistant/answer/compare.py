@@ -11,7 +11,7 @@ from ..numbers import with_english_figures
 from ..places import Place
 from .evidence import Relevance, Sentence
 from .ground import Scope
-from .repair import MIN_QUOTE_RELEVANCE
+from .repair import quote_floor
 
 CELL_CHARS = 180
 MAX_BROAD_ROWS = 5
@@ -49,6 +49,8 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
 
 
 def not_stated(party: Place, chinese: bool) -> str:
+    if party.level == "document":
+        return f"《{party.short}》中未提及" if chinese else f"not stated in “{party.short}”"
     return f"{party.short}的文件中未提及" if chinese else f"not stated in {party.label}'s documents"
 
 
@@ -64,8 +66,7 @@ def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: 
         key=lambda item: -item[0],
     )
     score, sentence = ranked[0]
-    same = scope.question.chinese == bool(re.search(r"[\u4e00-\u9fff]", sentence.text))
-    if score < MIN_QUOTE_RELEVANCE["same" if same else "cross"]:
+    if score < quote_floor(scope.question.language, sentence.text):
         return not_stated(party, scope.question.chinese)
     text = _excerpt(sentence, money)
     if not scope.question.chinese:

@@ -18,11 +18,13 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ..chunking import detect_language
+from ..funding.extract import extract_provisions
 from ..keyword import tokenize
 from ..numbers import Figure, find_figures, sentence_spans
 from ..retrieval import Hit
 
 LEXICAL_WEIGHT = 0.2  # a sentence holding every rare word of the question gains 0.2 of similarity
+CONTEXT_DISCOUNT = 0.03
 _CACHE = 4096
 # Words that tell nothing about the subject of a policy question.
 _GENERIC_WORDS = (
@@ -51,6 +53,11 @@ class Sentence:
 
     def has(self, kinds: set[str]) -> bool:
         return any(f.kind in kinds for f in self.figures)
+
+    @property
+    def funds(self) -> bool:
+        """It grants money (a cap, a ratio, a voucher, a fund), not a target ("产业规模达8000亿元")."""
+        return self.has({"amount", "percent"}) and bool(extract_provisions(self.text))
 
     @property
     def context(self) -> str:
@@ -116,10 +123,11 @@ class Relevance:
         return [d + (LEXICAL_WEIGHT * x if detect_language(t) == same else 0.0) for d, x, t in zip(dense, lexical, texts)]
 
     def of_sentences(self, query: str, sentences: Sequence[Sentence]) -> list[float]:
-        """Each sentence's relevance, or its context's (heading and previous sentence) when that is higher."""
+        """Each sentence's relevance, or its context's (heading and previous sentence) when that is clearly
+        higher: sentences under one heading share its context, and the one that itself says it must win."""
         own = self.score(query, [s.text for s in sentences])
         context = self.score(query, [s.context for s in sentences])
-        return [max(a, b) for a, b in zip(own, context)]
+        return [max(a, b - CONTEXT_DISCOUNT) for a, b in zip(own, context)]
 
     def _vector(self, kind: str, text: str, compute) -> np.ndarray:
         key = (kind, text)

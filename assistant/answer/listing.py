@@ -11,12 +11,12 @@ from ..places import gazetteer
 from ..retrieval import Hit
 from .evidence import Relevance
 from .question import Question
-from .repair import MIN_QUOTE_RELEVANCE
+from .repair import quote_floor
 
 MAX_ROWS = 20
 _LISTING = re.compile(
-    r"(?i)(?:\blist\b|\ball\b|\bevery\b|\bwhich\b|\bwhat\b.*\bare\b).*(?:subsid|funding|grants?\b|rewards?\b|vouchers?\b|caps?\b)"
-    r"|列出|列举|所有|全部|清单|(?:有哪些|哪些).*(?:补贴|资金|奖励|券|资助)|(?:补贴|资金|奖励|券|资助).*(?:有哪些|哪些)"
+    r"(?i)(?:\blist\b|\ball\b|\bevery\b|\beach\b).*(?:subsid|funding|grants?\b|rewards?\b|vouchers?\b|caps?\b)"
+    r"|(?:列出|列举|所有|全部|清单|一览).*(?:补贴|资金|奖励|券|资助|支持)|(?:补贴|资金|奖励|券|资助).*(?:清单|一览)"
 )
 _ABOVE = re.compile(r"(?i)(?:above|over|more than|at least|exceeding|no less than|超过|以上|不低于|不少于|高于)")
 _BELOW = re.compile(r"(?i)(?:below|under|less than|at most|up to|以下|以内|不超过|低于)")
@@ -66,8 +66,8 @@ def funding_listing(q: Question, records, relevance: Relevance, document_of) -> 
     topic = topic_of(q)
     if topic and found:
         scores = relevance.score(topic, [r.span for r in found])
-        floor = MIN_QUOTE_RELEVANCE["same" if q.chinese else "cross"]
-        found = [r for r, s in sorted(zip(found, scores), key=lambda item: -item[1]) if s >= floor]
+        ranked = sorted(zip(found, scores), key=lambda item: -item[1])
+        found = [r for r, s in ranked if s >= quote_floor(q.language, r.span)]
     hits: list[Hit] = []
     numbers: dict[str, int] = {}
     for record in found[:MAX_ROWS]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
@@ -14,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from ..chunking import detect_language
 from ..embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
 from ..numbers import extract_amounts, figures_match, find_figures, with_english_figures
-from ..places import named_in_passage, passage_about
+from ..places import named_in_passage, passage_about, remove_places
 from ..prompts import NOT_FOUND, answer_messages, rewrite_messages
 from ..retrieval import NO_FILTER, Filter, Hit, HybridSearcher
 from ..verify import Verification, verify_answer
@@ -23,18 +24,28 @@ from .evidence import Relevance
 from .ground import MIN_SUPPORT, Scope, ground
 from .guard import MIN_SUBJECT_COVERAGE, places_without_passages, subject_coverage, withhold_instructions
 from .listing import funding_listing, is_listing
-from .question import EMPTY_QUESTION, Question, analyse, clean_question, is_follow_up, swap_place
+from .question import (
+    EMPTY_QUESTION,
+    Question,
+    analyse,
+    clean_question,
+    compares_documents,
+    is_follow_up,
+    swap_place,
+    with_document_parties,
+)
 from .repair import extractive_answer, quote, refusal_text
 from .result import Answer
 
 log = logging.getLogger(__name__)
 
 __all__ = ["MIN_SUPPORT", "Answerer"]
-PASSAGES_PER_PARTY = 3
+PASSAGES_PER_PARTY = 4  # comparisons are built without the model: more passages cost no prompt time
 # The model reads the top_k passages; the grounding and the repair weigh twice as many, so a sentence the
 # model was not shown can still answer (and a look-alike it was shown can still be told apart).
 EVIDENCE_FACTOR = 2
 _QUOTED = re.compile(r"“[^”]*”")
+_SPACE_BEFORE_STOP = re.compile(r"(\])\s+([.。；;,，])")
 
 
 class Answerer:
@@ -75,9 +86,12 @@ class Answerer:
         question = text
         q = analyse(self.rewrite(text, history), self.searcher.indexed_places())
         notices += list(q.notices)
+        if compares_documents(q):
+            q = with_document_parties(q, self.searcher.indexed_documents())
         if self.funding is not None and is_listing(q):
-            yield from self.listing(question, q, notices)
-            return
+            listed = yield from self.listing(question, q, notices)
+            if listed:
+                return
         # 2. retrieval, with what speaks to an AI assistant withheld
         hits, flagged = withhold_instructions(self.retrieve(q, filters))
         if flagged:
@@ -109,16 +123,17 @@ class Answerer:
         # 5.–7. grounding, repair, rendering
         yield _final(self.finish(question, q, scope, "".join(draft), notices))
 
-    def listing(self, question: str, q: Question, notices: list[str]) -> Iterator[dict]:
-        """A funding listing, from the funding records: one cited row per provision."""
+    def listing(self, question: str, q: Question, notices: list[str]):
+        """A funding listing, from the funding records: one cited row per provision. Returns False (and yields
+        nothing) when no record qualifies, so the question is answered from the passages instead."""
         table, hits = funding_listing(q, self.funding.records(), self.relevance, self.funding.document)
+        if not table:
+            return False
         yield {"type": "passages", "rewritten_question": q.text, "hits": hits}
         scope = Scope(hits, q, set(range(1, len(hits) + 1)), {}, self.cross_lingual_support)
-        if not table:
-            yield _final(self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices))
-            return
         check = verify_answer(table, [hit.text for hit in hits])
         yield _final(self._answer(question, q, check.text, False, scope, check, notices))
+        return True
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:
         """A follow-up ("And Shenzhen?") becomes a standalone question before retrieval."""
@@ -132,11 +147,21 @@ class Answerer:
         return rewritten.splitlines()[0].strip() if rewritten else question
 
     def retrieve(self, q: Question, filters: Filter) -> list[Hit]:
+        if q.parties:  # documents compared: each gets its own retrieval and quota
+            per_party = [
+                self.searcher.search(q.text, PASSAGES_PER_PARTY, filters.narrowed("source", (p.code[4:],)))
+                for p in q.parties
+            ]
+            return [hit for group in zip(*per_party) for hit in group] + [
+                hit for group in per_party for hit in group[min(map(len, per_party)) :]
+            ]
         named = self.searcher.documents_named(q.text, list(q.places))
         if named and len(q.places) <= 1:  # a question about one document is answered from that document
             filters = filters.narrowed("source", tuple(named))
-        if len(q.places) > 1:
-            return self.searcher.search_balanced(q.text, max(self.top_k, PASSAGES_PER_PARTY * len(q.places)), filters)
+        if len(q.places) > 1:  # a comparison: the aspect asked about, in each place's own passages
+            query = " ".join(q.aspects) or remove_places(q.text)
+            k = max(self.top_k, PASSAGES_PER_PARTY * len(q.places))
+            return self.searcher.search_parties(query, k, list(q.places), filters)
         return self.searcher.search_balanced(q.text, self.top_k * EVIDENCE_FACTOR, filters)
 
     def scope(self, q: Question, hits: list[Hit]) -> Scope:
@@ -146,8 +171,8 @@ class Answerer:
             codes = {str(meta.get("region_code") or "")} - {""}
             codes |= named_in_passage(meta, hit.text)
             codes |= {p.code for p in q.places if passage_about(meta, hit.text, p)}
-            speaks_for[n] = codes
-        wanted = {p.code for p in q.places}
+            speaks_for[n] = codes | {f"doc:{meta.get('source', '')}"}
+        wanted = {p.code for p in q.compared}
         eligible = {n for n, codes in speaks_for.items() if not wanted or codes & wanted}
         return Scope(hits, q, eligible, speaks_for, self.cross_lingual_support)
 
@@ -155,7 +180,7 @@ class Answerer:
         if not scope.hits:
             return refusal_text(q.text, q.chinese, missing=q.places)
         missing = places_without_passages(q, {n: scope.speaks_for[n] for n in scope.eligible})
-        if missing:
+        if missing and (q.kind != "compare" or len(missing) == len(q.places)):  # a table can say who is silent
             return refusal_text(q.text, q.chinese, missing=missing)
         if self.off_topic(q.text, filters):
             return refusal_text(q.text, q.chinese, q.places)
@@ -176,7 +201,7 @@ class Answerer:
         return best[0].dense_similarity < threshold
 
     def compare(self, question: str, q: Question, scope: Scope, notices: list[str]) -> Answer:
-        table = comparison_table(scope, self.relevance, list(q.places))
+        table = comparison_table(scope, self.relevance, list(q.compared))
         if not table:
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         check = verify_answer(table, [hit.text for hit in scope.hits])
@@ -186,6 +211,7 @@ class Answerer:
         """The draft if every claim meets the grounding contract; else the passages' own words; else a refusal."""
         if NOT_FOUND in draft or not draft.strip():
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
+        scope = replace(scope, drafted=tuple(find_figures(draft)))
         check = ground(draft, scope, self.relevance)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
@@ -209,6 +235,7 @@ class Answerer:
 
 def render(text: str, q: Question) -> str:
     """English answers show Chinese figures in both forms ("5000万元 (RMB 50 million)"); quotes stay verbatim."""
+    text = _SPACE_BEFORE_STOP.sub(r"\1\2", text)  # "…costs [1]  ." → "…costs [1]."
     if q.chinese:
         return text
     out, cursor = [], 0

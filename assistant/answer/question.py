@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..chunking import detect_language
 from ..places import Place, ambiguous_names, gazetteer, places_named
@@ -22,6 +22,12 @@ _FIGURE = re.compile(
     r"多少|几|规模|比例|上浮|何时|什么时候|截至|有效期|目标",
     re.IGNORECASE,
 )
+_AMOUNT_ASKED = re.compile(
+    r"how much|how large|how big|maximum|\bmax\b|\bcap\b|ceiling|up to|largest|\bmost\b|amount|budget|limit|"
+    r"多少|最高|上限|不超过|金额|额度|多大",
+    re.IGNORECASE,
+)
+_KINDS_ASKED = re.compile(r"\bwhich\b|\bwhat (?:kinds?|types?|sorts?)\b|哪些|哪几|哪种|什么", re.IGNORECASE)
 _COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
 _ASPECT_FILLER = re.compile(
     r"(?i:\b(?:compare|comparison of|contrast|between|the|their|its|on|in terms of|regarding|about|with respect to|"
@@ -42,6 +48,11 @@ class Question:
     kind: str  # "compare", "money" (caps, subsidies), "figure" (counts, sizes, dates) or "fact"
     aspects: tuple[str, ...] = ()  # what a comparison compares; () for "compare the two policies"
     notices: tuple[str, ...] = ()
+    parties: tuple[Place, ...] = ()  # what a comparison compares: its places, or documents (document_party)
+
+    @property
+    def compared(self) -> tuple[Place, ...]:
+        return self.parties or self.places
 
     @property
     def chinese(self) -> bool:
@@ -84,14 +95,43 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
     notices = tuple(_ambiguity_notice(name, found, indexed) for name, found in ambiguous_names(text, indexed))
     if len(places) >= 2:
         kind = "compare"
-    elif _MONEY.search(text):
-        kind = "money"
+    elif _MONEY.search(text) and (_AMOUNT_ASKED.search(text) or not _KINDS_ASKED.search(text)):
+        kind = "money"  # "which vouchers does it issue?" asks for names, not an amount
     elif _FIGURE.search(text):
         kind = "figure"
     else:
         kind = "fact"
     aspects = _aspects(text) if kind == "compare" else ()
     return Question(text, detect_language(text), places, kind, aspects, notices)
+
+
+def compares_documents(q: Question) -> bool:
+    """ "Compare Shenzhen's two plans", "深圳2024年和2025年的计划有何不同": one place, comparison words."""
+    return q.kind != "compare" and len(q.places) <= 1 and bool(_COMPARE.search(q.text))
+
+
+def document_party(row: dict) -> Place:
+    """A document as a compared party: its code is ``doc:<source>``, its name its title."""
+    title = row.get("title") or row["source"]
+    return Place(f"doc:{row['source']}", title, title[:30], title[:60], "document", row.get("region_code", ""))
+
+
+def with_document_parties(q: Question, documents: list[dict]) -> Question:
+    """The comparison of two to four documents of the question's place: those whose title or file name holds a
+    year or version the question names, else all of that place's documents."""
+    codes = {p.code for p in q.places}
+    mine = [d for d in documents if not codes or d.get("region_code") in codes]
+    tokens = re.findall(r"\d+\.\d+|(?:19|20)\d{2}", q.text)
+    named = [d for d in mine if any(tok in f"{d.get('title', '')} {d['source']}" for tok in tokens)]
+    chosen = named if len(named) >= 2 else mine
+    if not 2 <= len(chosen) <= 4:
+        return q
+    aspects = _aspects(_without_years(q.text))
+    return replace(q, kind="compare", parties=tuple(document_party(d) for d in chosen), aspects=aspects)
+
+
+def _without_years(text: str) -> str:
+    return re.sub(r"(?:19|20)\d{2}\s*年?(?:版)?|\d+\.\d+\s*版?|\b(?:plans?|documents?|versions?)\b", " ", text)
 
 
 def _ambiguity_notice(name: str, candidates: tuple[Place, ...], indexed: frozenset[str]) -> str:

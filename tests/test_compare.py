@@ -1,0 +1,84 @@
+"""Comparisons of places the sample article never mentions, from their own documents, cell by cell."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from langchain_core.language_models import FakeListChatModel
+
+from assistant.answer import Answerer
+
+HEFEI = """合肥市加快人工智能产业发展若干政策
+合政〔2025〕7号
+1．降低算力使用成本。对租用智能算力开展大模型训练的企业，按不超过租金的 30%给予补贴，每家企业每年最高 300 万元。
+2．支持人才引进。对引进的人工智能领军人才，给予最高 100 万元安家补助。
+"""
+WUHAN = """武汉市促进人工智能产业创新发展的若干措施
+武政规〔2025〕3号
+一、支持算力租用。对租用本市智能算力的企业，给予不超过实际支出 20%的补贴，单个企业年度最高 500 万元。
+二、支持场景开放。对入选市级标杆应用场景的项目，给予最高 200 万元奖励。
+"""
+
+
+@pytest.fixture
+def two_cities(services, docs_dir):
+    (docs_dir / "hefei-ai-policy.txt").write_text(HEFEI, encoding="utf-8")
+    (docs_dir / "wuhan-ai-measures.txt").write_text(WUHAN, encoding="utf-8")
+    assert services.ingest().failed == []
+    return Answerer(services.searcher, FakeListChatModel(responses=["unused"]), top_k=4)
+
+
+def cited_sources(cell: str, answer) -> set[str]:
+    return {answer.passages[int(n) - 1].metadata["source"] for n in re.findall(r"\[(\d+)\]", cell)}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Compare Hefei and Wuhan on subsidies for renting computing power.", "比较合肥和武汉对租用算力的补贴。"],
+)
+def test_two_places_absent_from_the_sample_article_are_compared_from_their_own_documents(two_cities, question):
+    answer = two_cities.ask(question)
+    assert not answer.refused and answer.verified
+    header, _, *rows = answer.text.splitlines()
+    assert "Hefei" in header or "合肥" in header
+    hefei_cell, wuhan_cell = rows[0].split("|")[2:4]
+    assert "300 万元" in hefei_cell and cited_sources(hefei_cell, answer) == {"hefei-ai-policy.txt"}
+    assert "500 万元" in wuhan_cell and cited_sources(wuhan_cell, answer) == {"wuhan-ai-measures.txt"}
+    if question.isascii():
+        assert "RMB 3 million" in hefei_cell and "RMB 5 million" in wuhan_cell
+
+
+def test_a_compared_place_without_documents_gets_a_not_stated_column(two_cities):
+    answer = two_cities.ask("Compare Hefei and Chongqing on subsidies for renting computing power.")
+    assert not answer.refused
+    hefei_cell, chongqing_cell = answer.text.splitlines()[2].split("|")[2:4]
+    assert "300 万元" in hefei_cell
+    assert chongqing_cell.strip() == "not stated in Chongqing's documents"
+
+
+def test_the_documents_tab_and_filters_know_each_documents_place(two_cities, services):
+    from assistant.ingest import list_documents
+    from assistant.retrieval import Filter
+
+    regions = {row["source"]: row["region"] for row in list_documents(services.store)}
+    assert regions["hefei-ai-policy.txt"] == "Hefei" and regions["wuhan-ai-measures.txt"] == "Wuhan"
+    hits = services.searcher.search("算力补贴", 4, Filter.parse(["region=合肥"]))
+    assert hits and {h.metadata["source"] for h in hits} == {"hefei-ai-policy.txt"}
+
+
+HEFEI_2024 = """合肥市人工智能产业发展行动方案（2024年）
+1．支持算力使用。对租用智能算力的企业，给予最高 100 万元补贴。
+"""
+
+
+def test_two_documents_of_one_place_are_compared_as_parties(two_cities, services, docs_dir):
+    (docs_dir / "hefei-ai-plan-2024.txt").write_text(HEFEI_2024, encoding="utf-8")
+    services.ingest()
+    answer = two_cities.ask("Compare Hefei's 2024 and 2025 policies on computing power subsidies.")
+    assert not answer.refused, answer.text
+    header, _, first, *_ = answer.text.splitlines()
+    assert header.count("|") == 4, header  # aspect + two documents
+    cells = first.split("|")[2:4]
+    sources = [cited_sources(cell, answer) for cell in cells]
+    assert {"hefei-ai-plan-2024.txt"} in sources and {"hefei-ai-policy.txt"} in sources
