@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.load import DEFAULT_QUESTIONS, percentile  # noqa: E402
+from bench.load import write_docs as write_block  # noqa: E402
 
 KEY = "api-load-test"
 MARK_START, MARK_END = "<!-- api-load-test:start -->", "<!-- api-load-test:end -->"
@@ -176,17 +177,7 @@ def table(results: list[dict]) -> str:
 
 def write_docs(path: Path, report: dict) -> None:
     """Replace the block between the api-load-test markers in ``path`` with this run's table."""
-    text = path.read_text(encoding="utf-8")
-    if MARK_START not in text or MARK_END not in text:
-        raise SystemExit(f"{path} has no {MARK_START} … {MARK_END} block")
-    env = report["environment"]
-    block = (
-        f"{MARK_START}\n"
-        f"Run finished {env['date']}: `{env['command']}`; model {env['model']}, {env['cpus']} CPUs, "
-        f"load average {env['load_before']} when it started.\n\n{table(report['levels'])}\n{MARK_END}"
-    )
-    head, rest = text.split(MARK_START, 1)
-    path.write_text(head + block + rest.split(MARK_END, 1)[1], encoding="utf-8")
+    write_block(path, report, (MARK_START, MARK_END), table)
 
 
 def parse_args(argv=None):

@@ -184,19 +184,20 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def write_docs(path: Path, report: dict) -> None:
-    """Replace the block between the load-test markers in ``path`` with this run's table."""
+def write_docs(path: Path, report: dict, marks: tuple[str, str] = (MARK_START, MARK_END), render=None) -> None:
+    """Replace the block between the ``marks`` in ``path`` with this run's table (``render``, default ``table``)."""
+    start, end = marks
     text = path.read_text(encoding="utf-8")
-    if MARK_START not in text or MARK_END not in text:
-        raise SystemExit(f"{path} has no {MARK_START} … {MARK_END} block")
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no {start} … {end} block")
     env = report["environment"]
     block = (
-        f"{MARK_START}\n"
+        f"{start}\n"
         f"Run finished {env['date']}: `{env['command']}`; model {env['model']}, {env['cpus']} CPUs, "
-        f"load average {env['load_before']} when it started.\n\n{table(report['levels'])}\n{MARK_END}"
+        f"load average {env['load_before']} when it started.\n\n{(render or table)(report['levels'])}\n{end}"
     )
-    head, rest = text.split(MARK_START, 1)
-    path.write_text(head + block + rest.split(MARK_END, 1)[1], encoding="utf-8")
+    head, rest = text.split(start, 1)
+    path.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
 
 
 def parse_args(argv=None):

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 
+from ..chunking import detect_language
 from ..numbers import with_english_figures
 from ..places import Place
-from .evidence import Relevance, Sentence
-from .ground import Scope
+from .evidence import Relevance, Sentence, content_words
+from .ground import TOPIC_MARGIN, Scope
 from .repair import quote_floor
 
-CELL_CHARS = 180
+CELL_CHARS = 240
+MAX_PROVISIONS = 3
 MAX_BROAD_ROWS = 5
-FIGURE_BONUS = 0.03  # among equally relevant sentences, the one with a figure states the aspect
 _MONEY_ASPECT = re.compile(r"(?i)subsid|fund|money|reward|support|grant|voucher|cap|补贴|资金|奖励|支持|券|资助")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.．、]\s*)+")
 
@@ -55,35 +56,49 @@ def not_stated(party: Place, chinese: bool) -> str:
 
 
 def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: dict[int, Place]) -> str:
+    """The sentence of the party's passages that states the aspect; for money, with the measure's other
+    provisions that are as relevant (a measure often grants several: a voucher, a rent subsidy, a cap)."""
     numbers = sorted(n for n, p in owner.items() if p == party)
-    pool = scope.sentences(numbers)
+    sentences = scope.sentences(numbers)
+    money = bool(_MONEY_ASPECT.search(aspect))
+    sentences = [s for s in sentences if not _is_heading(s)]
+    pool = [s for s in sentences if s.funds] if money else sentences
+    if not pool:
+        pool = sentences
     if not pool:
         return not_stated(party, scope.question.chinese)
-    scores = relevance.of_sentences(aspect, pool)
-    money = bool(_MONEY_ASPECT.search(aspect))
-    ranked = sorted(
-        ((score + (FIGURE_BONUS if money and s.has({"amount", "percent"}) else 0.0), s) for score, s in zip(scores, pool)),
-        key=lambda item: -item[0],
-    )
+    ranked = sorted(zip(relevance.of_sentences(aspect, pool), pool), key=lambda item: -item[0])
     score, sentence = ranked[0]
-    if score < quote_floor(scope.question.language, sentence.text):
+    language = detect_language(aspect)  # a heading row is Chinese even when the question is English
+    if score < quote_floor(language, sentence.text):
         return not_stated(party, scope.question.chinese)
-    text = _excerpt(sentence, money)
+    same = detect_language(sentence.text) == language
+    if same and language == "zh" and not (content_words(aspect) & content_words(sentence.context)):
+        return not_stated(party, scope.question.chinese)  # nothing of the aspect is in that sentence
+    # The same measure's other provisions, when nearly as relevant: listing one more verbatim provision of
+    # the cited measure costs little; leaving out the one asked about costs the answer.
+    margin = 2 * TOPIC_MARGIN[language if same else "cross"]
+    chosen = [sentence] + [
+        s for other, s in ranked[1:] if money and s.n == sentence.n and other >= score - margin
+    ][: MAX_PROVISIONS - 1]
+    text = "；".join(_excerpt(s, money, len(chosen)).rstrip("。；;") for s in sorted(chosen, key=lambda s: s.start))
     if not scope.question.chinese:
         text = with_english_figures(text)
     return f"{_escape(text)} [{sentence.n}]"
 
 
-def _excerpt(sentence: Sentence, money: bool) -> str:
-    """At most ``CELL_CHARS`` of the sentence, around its first figure of interest, marked with …"""
+def _excerpt(sentence: Sentence, money: bool, shared: int = 1) -> str:
+    """At most ``CELL_CHARS`` (split between ``shared`` sentences) of the sentence, around its first figure of
+    interest, marked with …"""
+    limit = CELL_CHARS // shared
     text = re.sub(r"\s*\n\s*", "" if re.search(r"[\u4e00-\u9fff]", sentence.text) else " ", sentence.text).strip()
-    if len(text) <= CELL_CHARS:
+    if len(text) <= limit:
         return text
     figures = [f for f in sentence.figures if not money or f.kind in ("amount", "percent")] or list(sentence.figures)
     anchor = text.find(figures[0].text.replace("\n", "")) if figures else 0
-    left = max(0, min(anchor - CELL_CHARS // 2, len(text) - CELL_CHARS))
-    window = text[left : left + CELL_CHARS]
-    return ("…" if left else "") + window + ("…" if left + CELL_CHARS < len(text) else "")
+    left = max(0, min(anchor - limit // 2, len(text) - limit))
+    window = text[left : left + limit]
+    return ("…" if left else "") + window + ("…" if left + limit < len(text) else "")
 
 
 def _headings(scope: Scope, owner: dict[int, Place], parties: list[Place]) -> list[str]:
@@ -102,6 +117,12 @@ def _headings(scope: Scope, owner: dict[int, Place], parties: list[Place]) -> li
             if position < len(headings) and headings[position] not in rows and len(rows) < MAX_BROAD_ROWS:
                 rows.append(headings[position])
     return rows
+
+
+def _is_heading(sentence: Sentence) -> bool:
+    """ "9.加快产业集聚发展。": a measure's title line says what it is about, not what it grants."""
+    bare = _HEADING_NUMBER.sub("", sentence.text).strip(" 。.")
+    return len(bare) < 12 or bool(sentence.heading) and bare in sentence.heading
 
 
 def _escape(text: str) -> str:

@@ -33,7 +33,8 @@ _GENERIC_WORDS = (
     "program city province ai artificial intelligence company companies enterprise enterprises funding fund cap caps "
     "ceiling subsidy subsidies grant grants amount money reward rewards offer offers receive receives pay pays get "
     "gets highest upper limit total "
-    "什么 多少 哪些 如何 怎么 是否 最高 最多 支持 给予 政策 措施 计划 企业 人工智能 项目 补贴 资金 奖励 元 万元 亿元 对 的 和 是 有 人工 智能 可以 能够 可 能 会 要 哪个 怎样 为 什么样"
+    "什么 多少 哪些 如何 怎么 是否 最高 最多 支持 给予 政策 措施 计划 企业 人工智能 项目 补贴 资金 奖励 元 万元 亿元 对 的 和 是 有 人工 智能 可以 能够 可 能 会 要 哪个 怎样 为 什么样 比较 对比 相比 区别 异同 不同 有何 compare comparison differ "
+    "difference differences versus"
 )
 _GENERIC = set(_GENERIC_WORDS.split())
 _WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff\d])")
