@@ -59,15 +59,17 @@ def drop_invalid_citations(text: str, n_passages: int) -> str:
 
 def claims(text: str) -> list[str]:
     """Sentences that assert something. A table row is one claim; header and separator rows are structure."""
-    found = []
+    found, in_table = [], False
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("|"):
-            found += [] if _TABLE_STRUCTURE.fullmatch(stripped) else [stripped]
-        else:
-            masked = _QUOTE.sub(lambda m: "“" + re.sub(r"[。！？!?.]", "，", m.group()[1:-1]) + "”", line)
-            spans = [m.span() for m in _SENTENCE.finditer(masked)]  # a quote is never split into claims
-            found += [line[a:b].strip() for a, b in spans if line[a:b].strip(" []0123456789,.")]
+            header, in_table = not in_table, True  # a table's first row names its columns
+            found += [] if header or _TABLE_STRUCTURE.fullmatch(stripped) else [stripped]
+            continue
+        in_table = False
+        masked = _QUOTE.sub(lambda m: "“" + re.sub(r"[。！？!?.]", "，", m.group()[1:-1]) + "”", line)
+        spans = [m.span() for m in _SENTENCE.finditer(masked)]  # a quote is never split into claims
+        found += [line[a:b].strip() for a, b in spans if line[a:b].strip(" []0123456789,.")]
     return found
 
 

@@ -6,9 +6,9 @@ A sentence (a claim) is verified only when
    dense model's similarity across languages, at the calibrated threshold);
 2. every passage it cites speaks for the place the question names (``places.passage_about``);
 3. it names no place other than those its cited passages speak for;
-4. for a question asking for a figure, the sentence stating the answer's figure is about what was asked:
-   among the sentences of the passages that hold a figure of that kind, it is within a calibrated margin
-   of the most relevant one.
+4. it is about what was asked: for a question asking for a figure, every sentence stating one of the
+   answer's figures, and for any other question the sentence stating the answer's first claim, is within a
+   calibrated margin of the most relevant sentence of the passages that could answer (``answer_pool``).
 A claim without a citation is first given the passage that meets 1–3 best, if one does.
 """
 
@@ -33,6 +33,7 @@ TOPIC_MARGIN = {"cross": 0.035, "zh": 0.08, "en": 0.10}
 # The best sentence of an unrelated paragraph reaches this similarity to a question in 5% of cases
 # (p95, XQuAD English questions over Chinese paragraphs, bench/calibrate_grounding.py).
 FIGURE_CLAIM_SUPPORT = 0.67
+RESTATED_SHARE = 0.75  # "What did the meeting say about open source?" is not restated by "The meeting said X"
 ANSWER_KINDS = {"money": {"amount", "percent"}, "figure": {"amount", "percent", "count", "year", "date", "month"}}
 
 
@@ -57,11 +58,11 @@ def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
     text = drop_invalid_citations(draft, len(texts))
     result = Verification(text="")
     out, cursor = [], 0
-    for claim in claims(text):
+    for index, claim in enumerate(claims(text)):
         position = text.find(claim, cursor)
         if position < 0:
             continue
-        checked, problem, stating = check_claim(claim, scope, relevance)
+        checked, problem, stating = check_claim(claim, scope, relevance, leading=index == 0)
         out.append(text[cursor:position] + checked)
         cursor = position + len(claim)
         cited = [n for n in citations_in(checked) if 1 <= n <= len(texts)]
@@ -78,9 +79,11 @@ def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
     return result
 
 
-def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, str, Sentence | None]:
+def check_claim(
+    claim: str, scope: Scope, relevance: Relevance, *, leading: bool = True
+) -> tuple[str, str, Sentence | None]:
     """The claim (with a citation added when one passage clearly states it), what is wrong with it ("") and
-    the sentence that states it."""
+    the sentence that states it. ``leading``: the answer's first claim, which must address the question."""
     cited = [n for n in citations_in(claim) if 1 <= n <= len(scope.hits)]
     if cited and detect_language(claim) == "en":  # "6 billion yuan" for 6 亿元: the figure is rewritten by code
         claim = with_passage_units(claim, "\n".join(scope.hits[n - 1].text for n in cited))
@@ -93,9 +96,25 @@ def check_claim(claim: str, scope: Scope, relevance: Relevance) -> tuple[str, st
             claim = _with_citation(bare, attributed.n)
     if problem:
         return claim, problem, stating
-    if scope.question.kind in ANSWER_KINDS and _answer_figures(bare, scope.question.kind):
+    if _addresses_question(bare, scope.question.kind, leading) and not _restates_question(bare, scope):
         problem = _off_topic(stating, scope, relevance)
     return claim, problem, stating
+
+
+def _restates_question(bare: str, scope: Scope) -> bool:
+    """A fact claim that carries nearly all of the question's words and adds what its sentence states
+    ("深圳…行动计划的文号是深工信〔2025〕42号") answers the question, however short that sentence is."""
+    if scope.question.kind != "fact":
+        return False
+    asked = content_words(scope.question.text)
+    return bool(asked) and len(asked & content_words(bare)) >= RESTATED_SHARE * len(asked)
+
+
+def _addresses_question(bare: str, kind: str, leading: bool) -> bool:
+    """Claims held to rule 4: every answer figure of a figure question; the first claim of any other."""
+    if kind in ANSWER_KINDS:
+        return _answer_figures(bare, kind)
+    return kind == "fact" and leading
 
 
 def _stating_sentence(bare: str, cited: list[int], scope: Scope, relevance: Relevance) -> tuple[Sentence | None, str]:
@@ -169,7 +188,7 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
     margin = TOPIC_MARGIN[scope.question.language if same else "cross"]
     if not same and any(figures_match(a, b) for a in stating.figures for b in scope.drafted):
         margin *= 2  # across languages the ranking is weakest; the model chose this figure independently
-    return "" if mine >= max(scores) - margin else "the sentence stating this figure is about something else"
+    return "" if mine >= max(scores) - margin else "the sentence stating it is about something else than the question"
 
 
 def answer_pool(scope: Scope) -> list[Sentence]:

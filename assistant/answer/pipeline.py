@@ -220,11 +220,14 @@ class Answerer:
         return self.repaired(question, q, scope, draft, notices)
 
     def repaired(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:
-        quoted = extractive_answer(scope, self.relevance, draft)
-        check = ground(quoted, scope, self.relevance) if quoted else None
-        if check is None or not check.verified:
-            return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
-        return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+        """The sentence the draft points at, else the one most relevant to the question alone; it must meet
+        the contract like any answer, or the answer is a refusal."""
+        for hint in dict.fromkeys((draft, "")):
+            quoted = extractive_answer(scope, self.relevance, hint)
+            check = ground(quoted, scope, self.relevance) if quoted else None
+            if check is not None and check.verified:
+                return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+        return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
 
     def _answer(self, question, q, text, refused, scope, check, notices, grounded: Verification | None = None):
         verification = check

@@ -31,7 +31,8 @@ _KINDS_ASKED = re.compile(r"\bwhich\b|\bwhat (?:kinds?|types?|sorts?)\b|哪些|�
 _COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
 _ASPECT_FILLER = re.compile(
     r"(?i:\b(?:compare|comparison of|contrast|between|the|their|its|on|in terms of|regarding|about|with respect to|"
-    r"and|or|versus|vs\.?|how do|how does|what are|differ|differences?|in)\b)"
+    r"and|or|versus|vs\.?|how do|how does|what are|differ|differences?|in|two|both|three)\b)"
+    r"|两个|两份|二者|两者|三个|各自"
     r"|比较|对比|相比|之间|有何|有什么|哪些|区别|异同|不同|在|对|的|和|与|及|方面|[?？。.,，、:：;；！!]"
 )
 _BROAD = re.compile(
