@@ -222,14 +222,18 @@ class HybridSearcher:
         return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]
 
     def search_about(self, query: str, k: int, wanted: Place, filters: Filter = NO_FILTER) -> list[Hit]:
-        """The best passages that speak for one place: from its own documents when the index has any, else
-        passages of national or provincial documents that name it (``places.passage_about``)."""
+        """The best passages that speak for one place: its own documents' first, then passages of national or
+        provincial documents that name it (``places.passage_about``), which keep a quarter of the places when
+        the place has documents of its own (a national report may state what its own notice does not)."""
         own = self.search(query, k, filters.narrowed("region_code", (wanted.code,)))
-        if own:
-            return own
         narrowed = filters.narrowed("region_code", region_codes_for(wanted))
-        hits = self.search(query, max(self.candidates, 3 * k), narrowed)
-        return [hit for hit in hits if passage_about(hit.metadata, hit.text, wanted)][:k]
+        others = [
+            hit
+            for hit in self.search(query, max(self.candidates, 3 * k), narrowed)
+            if hit.metadata.get("region_code") != wanted.code and passage_about(hit.metadata, hit.text, wanted)
+        ]
+        chosen = own[: k - min(len(others), k // 4 if own else k)]
+        return chosen + others[: k - len(chosen)]
 
     def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
         """A question naming places gets passages that speak for them; a comparison, an equal share for each."""

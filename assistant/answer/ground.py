@@ -179,7 +179,10 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
         return "no sentence states it"
     if scope.question.kind == "money" and not stating.funds:
         return "the sentence stating this figure grants no money (a target, not a subsidy)"
-    pool = answer_pool(scope) or [stating]
+    # Relevance is comparable only within one language pair (calibrated per direction): an English news
+    # sentence outscores every Chinese one for an English question, whatever it says.
+    language = detect_language(stating.text)
+    pool = [s for s in answer_pool(scope) if detect_language(s.text) == language] or [stating]
     if stating not in pool:
         pool.append(stating)
     scores = relevance.of_sentences(scope.question.text, pool)

@@ -22,6 +22,16 @@ from .ground import Scope, answer_pool
 MIN_QUOTE_RELEVANCE = {"zh": 0.78, "en": 0.73, "cross": 0.65}
 
 
+# The right sentence's median relevance per direction (bench/calibrate_grounding.py): sentences of different
+# languages are ranked by how far they stand above what a right answer in their direction typically scores.
+TYPICAL_RELEVANCE = {"zh": 0.961, "en": 0.922, "cross": 0.725}
+
+
+def typical_relevance(question_language: str, sentence_text: str) -> float:
+    same = detect_language(sentence_text) == question_language
+    return TYPICAL_RELEVANCE[question_language] if same else TYPICAL_RELEVANCE["cross"]
+
+
 def quote_floor(question_language: str, sentence_text: str) -> float:
     same = detect_language(sentence_text) == question_language
     return MIN_QUOTE_RELEVANCE[question_language] if same else MIN_QUOTE_RELEVANCE["cross"]
@@ -51,7 +61,13 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
     drafted = find_figures(draft)
     ranked = sorted(
         (
-            (score + DRAFT_WEIGHT * hint + (DRAFT_FIGURE_BONUS if _states_any(s, drafted) else 0.0), score, s)
+            (
+                score - typical_relevance(question.language, s.text)
+                + DRAFT_WEIGHT * hint
+                + (DRAFT_FIGURE_BONUS if _states_any(s, drafted) else 0.0),
+                score,
+                s,
+            )
             for score, hint, s in zip(scores, hints, pool)
         ),
         key=lambda item: -item[0],
