@@ -69,11 +69,14 @@ def test_a_figure_the_passage_does_not_state_is_not_verified(answerer):
     assert not check.verified and "not stated" in check.problems[0]
 
 
-def test_a_unit_mistranslated_across_languages_is_caught_and_repair_gives_the_passages_figure(answerer):
+def test_a_unit_misread_across_languages_is_rewritten_by_code_never_shown_as_the_models(answerer):
     question = "How large is Anhui's provincial AI industry theme fund?"
     check, scope = checked(answerer, question, [FUND], "The fund is at least 200 million yuan [1].")
-    assert not check.verified
-    repaired = extractive_answer(scope, answerer.relevance, "at least 200 million yuan")
+    assert "200 million" not in check.text and "200 亿元" in check.text  # the passage's own figure
+    assert "RMB 20 billion" in render(check.text, scope.question)
+    wrong, _ = checked(answerer, question, [FUND], "The fund is at least 300 million yuan [1].")
+    assert not wrong.verified, "other digits are a wrong figure, not a misread unit"
+    repaired = extractive_answer(scope, answerer.relevance, "at least 300 million yuan")
     assert repaired is not None and "200 亿元" in repaired
     assert "RMB 20 billion" in render(repaired, scope.question)
     assert ground(repaired, scope, answerer.relevance).verified

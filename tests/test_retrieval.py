@@ -24,12 +24,13 @@ def test_comparison_represents_both_cities(indexed):
 
 def test_filter_parsing_and_matching():
     f = Filter.parse(["region=Beijing", "date>=2025-01-01", "date<=2025-12-31"])
-    assert f.where() == {
-        "$and": [{"region": "Beijing"}, {"date_int": {"$gte": 20250101}}, {"date_int": {"$lte": 20251231}}]
+    assert f.where() == {  # a place name is resolved through the gazetteer to its division code
+        "$and": [{"region_code": "110000"}, {"date_int": {"$gte": 20250101}}, {"date_int": {"$lte": 20251231}}]
     }
-    assert f.matches({"region": "Beijing", "date_int": 20250601})
-    assert not f.matches({"region": "Beijing", "date_int": 20240601})
-    assert not f.matches({"region": "Shenzhen", "date_int": 20250601})
+    assert Filter.parse(["region=北京"]) == Filter.parse(["region=Beijing"])
+    assert f.matches({"region_code": "110000", "date_int": 20250601})
+    assert not f.matches({"region_code": "110000", "date_int": 20240601})
+    assert not f.matches({"region_code": "440300", "date_int": 20250601})
 
 
 def test_filter_narrows_search(indexed):

@@ -215,7 +215,7 @@ class Answerer:
         check = ground(draft, scope, self.relevance)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
-            return self._answer(question, q, text, False, scope, check, notices, check)
+            return self._answer(question, q, text, False, scope, check, notices)
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
 
@@ -226,13 +226,12 @@ class Answerer:
             quoted = extractive_answer(scope, self.relevance, hint)
             check = ground(quoted, scope, self.relevance) if quoted else None
             if check is not None and check.verified:
-                return self._answer(question, q, render(check.text, q), False, scope, check, notices, check)
+                return self._answer(question, q, render(check.text, q), False, scope, check, notices)
         return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
 
-    def _answer(self, question, q, text, refused, scope, check, notices, grounded: Verification | None = None):
-        verification = check
-        if grounded is not None:
-            verification = Verification(text, grounded.cited, grounded.unverified, grounded.uncited, grounded.problems)
+    def _answer(self, question, q, text, refused, scope, check: Verification | None, notices) -> Answer:
+        """The answer as shown: ``text`` (rendered) with the verification of what it says."""
+        verification = replace(check, text=text) if check is not None else None
         return Answer(question, q.text, text, refused, scope.hits, verification, notices, [p.label for p in q.places])
 
 
