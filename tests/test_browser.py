@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,27 +76,29 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout_s
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        message = "Debian's Chromium is missing: run `make browser` (apt-get install chromium)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    require_chromium()
     work = tmp_path_factory.mktemp("browser")
     documents = work / "documents"
     documents.mkdir()
     shutil.copy(SAMPLE, documents / SAMPLE.name)
+    with serving(work, documents) as url:
+        yield {"url": url, "work": work}
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        message = "Debian's Chromium is missing: run `make browser` (apt-get install chromium)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+@contextmanager
+def serving(work: Path, documents: Path, **settings: str) -> Iterator[str]:
+    """`python -m assistant serve` on a free loopback port over ``documents``; yields its URL, stops it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(OMP_NUM_THREADS="2", GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
+    env.update(OMP_NUM_THREADS="2", GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", **settings)
     log = work / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "assistant",
-        "serve",
-        "--documents",
-        str(documents),
-        "--index",
-        str(work / "index"),
-    ]
+    command = [sys.executable, "-m", "assistant", "serve", "--documents", str(documents), "--index", str(work / "index")]
     with log.open("w") as out:
         process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
@@ -102,7 +106,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_serving(url, process, log)
-        yield {"url": url, "work": work}
+        yield url
     finally:
         process.terminate()
         try:

@@ -14,6 +14,7 @@ from assistant.funding.query import find_provisions, render_markdown_table
 from assistant.funding.records import FundingIndex, stitch
 from assistant.funding.scoring import Score, score
 from assistant.store import StoredChunk
+from tests.test_funding_tab import record as make_record
 
 from .conftest import read_jsonl, shared_path
 
@@ -275,23 +276,13 @@ def test_cli_lists_filters_and_exports(services, docs_dir, capsys, monkeypatch):
     assert "Cannot read filter" in capsys.readouterr().err
 
 
-def _record(**changes):
-    from assistant.funding.records import FundingRecord
-
-    values = dict(
-        id="r1", source="a.txt", title="A plan", place="Shanghai", place_code="310000", issuer="", doc_number="",
-        date="", section="1", item="算力", recipient="", support="", cap_text="最高500万元", cap_yuan=5e6,
-        cap_min_yuan=None, ratio_text="", ratio=None, period="", qualifiers=(), kind="subsidy",
-        span="给予最高500万元补贴", start=0, end=10,
-    )  # fmt: skip
-    return FundingRecord(**(values | changes))
 
 
 def test_find_provisions_by_place_in_any_language_amount_and_keyword():
     records = [
-        _record(),
-        _record(id="r2", place="Suzhou", place_code="320500", cap_yuan=2e7, item="模型"),
-        _record(id="r3", place="Beijing", place_code="110000", cap_yuan=None, ratio=30.0, item="算力租金"),
+        make_record(),
+        make_record(id="r2", place="Suzhou", place_code="320500", cap_yuan=2e7, item="模型"),
+        make_record(id="r3", place="Beijing", place_code="110000", cap_yuan=None, ratio=30.0, item="算力租金"),
     ]
     assert [r.id for r in find_provisions(records, places=["上海", "Suzhou"])] == ["r1", "r2"]
     assert [r.id for r in find_provisions(records, places=["江苏"])] == ["r2"]
@@ -302,7 +293,7 @@ def test_find_provisions_by_place_in_any_language_amount_and_keyword():
 
 
 def test_markdown_table_cites_each_row_and_escapes_pipes():
-    records = [_record(), _record(id="r2", item="a|b")]
+    records = [make_record(), make_record(id="r2", item="a|b")]
     table = render_markdown_table(records, {"r1": 1, "r2": 3}).splitlines()
     assert table[0].startswith("| Place |") and len(table) == 4
     assert table[2].endswith("| [1] |") and "5,000,000 yuan" in table[2]

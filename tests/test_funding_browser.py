@@ -6,16 +6,13 @@ a short Chinese notice with the real embedding model.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_serving
+from tests.conftest import SAMPLE
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_chromium, serving
 
 pytestmark = pytest.mark.browser
 
@@ -28,42 +25,14 @@ NOTICE = (
 
 @pytest.fixture(scope="module")
 def funding_server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        message = "Debian's Chromium is missing: run `make browser` (apt-get install chromium)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    require_chromium()
     work = tmp_path_factory.mktemp("funding-browser")
     documents = work / "documents"
     documents.mkdir()
     shutil.copy(SAMPLE, documents / SAMPLE.name)
     (documents / "tianjin-ai-measures.md").write_text(NOTICE, encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(OMP_NUM_THREADS="2", GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", ASSISTANT_EMBEDDINGS="e5")
-    log = work / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "assistant",
-        "serve",
-        "--documents",
-        str(documents),
-        "--index",
-        str(work / "index"),
-    ]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_serving(url, process, log)
+    with serving(work, documents, ASSISTANT_EMBEDDINGS="e5") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_funding_tab_filters_opens_a_passage_and_exports(funding_server):
