@@ -99,7 +99,7 @@ class Services:
         cross = calibrated.cross_language if s.min_relevance_cross_lingual is None else s.min_relevance_cross_lingual
         return RelevanceThreshold(same, cross)
 
-    def ingest(self, *, rebuild: bool = False, progress=None):
+    def ingest(self, *, rebuild: bool = False, progress=None, page_progress=None):
         from assistant.ingest import ChunkingOptions, ingest
 
         s = self.settings
@@ -113,6 +113,7 @@ class Services:
                 rebuild=rebuild,
                 progress=progress,
                 pages=self.page_reader if s.ocr else None,
+                page_progress=page_progress,
             )
 
     @property

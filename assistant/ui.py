@@ -267,7 +267,7 @@ def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, sta
         message, found = library.reindex(
             services,
             rebuild=rebuild_all,
-            progress=lambda done, total, source: progress((done, total), desc=f"Indexed {source}"),
+            progress=lambda done, total, what: progress(done / max(total, 1), desc=what),
         )
         failures.clear()
         failures.update(found)

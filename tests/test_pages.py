@@ -7,10 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from assistant.chunking import chunk_document
 from assistant.html_nesting import MAX_DEPTH, flatten_deep_nesting
+from assistant.library import reindex
 from assistant.loaders import LoadError, load_document
+from assistant.pages.loading import content_hash
 from assistant.pages.ocr import OcrEngine, PageCache
 from assistant.pages.scan import PageBudget, PageReader, page_list
 
@@ -25,11 +28,15 @@ class CountingEngine(OcrEngine):
 
     def __init__(self):
         super().__init__(threads=2)
-        self.calls = 0
+        self.calls = self.reads = 0
 
     def recognise(self, image):
         self.calls += 1
         return super().recognise(image)
+
+    def _read(self, image):
+        self.reads += 1
+        return super()._read(image)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +75,25 @@ def test_scanned_pdf_is_recognised_once_and_within_the_error_target(tmp_path, en
     again = load_document(path, pages=reader)
     assert engine.calls - before == 2  # the second read came from the cache
     assert again.text == doc.text
+
+
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_pages_scanned_sideways_or_upside_down_are_read_upright(tmp_path, engine, turned):
+    path = tmp_path / "turned.png"
+    pagekit.render_page(pagekit.ZH_PAGE).rotate(turned, expand=True).save(path)
+    doc = load_document(path, pages=reader_for(engine, tmp_path))
+    assert pagekit.character_error_rate(ZH_TEXT, doc.text) <= CER_TARGET, doc.text
+    page = reader_for(engine, tmp_path).cached(content_hash(path.read_bytes()), 0)
+    assert (turned + page.turn) % 360 == 0
+    assert page.upright(Image.open(path)).size == (1240, 1754)
+
+
+def test_upright_pages_are_read_once(tmp_path, engine):
+    path = tmp_path / "upright.png"
+    pagekit.render_page(pagekit.EN_PAGE).save(path)
+    before = engine.reads
+    load_document(path, pages=reader_for(engine, tmp_path))
+    assert engine.reads - before == 1
 
 
 def test_pdf_without_ocr_is_still_reported_as_scanned(tmp_path):
@@ -121,8 +147,6 @@ def test_an_unreadable_page_is_reported_and_the_rest_is_read(tmp_path, engine):
 
 
 def test_blank_scans_are_refused_plainly(tmp_path, engine):
-    from PIL import Image
-
     path = tmp_path / "blank.png"
     Image.new("L", (800, 1100), 255).save(path)
     with pytest.raises(LoadError, match=r"^no text found, even with OCR"):
@@ -131,7 +155,9 @@ def test_blank_scans_are_refused_plainly(tmp_path, engine):
 
 def test_page_budget_cuts_reports_and_the_next_run_resumes(tmp_path, engine):
     path = tmp_path / "long.pdf"
-    path.write_bytes(pagekit.image_only_pdf([pagekit.ZH_PAGE, pagekit.EN_PAGE, ["三、附则", "本措施自发布之日起施行。"]]))
+    path.write_bytes(
+        pagekit.image_only_pdf([pagekit.ZH_PAGE, pagekit.EN_PAGE, ["三、附则", "本措施自发布之日起施行。"]])
+    )
     reader = reader_for(engine, tmp_path, max_pages=1)
     first = load_document(path, pages=reader)
     assert first.partial and set(first.ocr_pages) == {1}
@@ -252,9 +278,13 @@ def test_scans_and_tables_are_indexed_and_found(page_services, engine):
     folder = page_services.settings.documents_dir
     (folder / "beijing-scan.pdf").write_bytes(pagekit.image_only_pdf([pagekit.ZH_PAGE, pagekit.EN_PAGE]))
     (folder / "standards.pdf").write_bytes(pagekit.funding_table_pdf())
-    pagekit.render_page(["厦门市数据要素市场培育方案", "对新建数据交易场所给予最高800万元奖励。"]).save(folder / "xiamen.png")
-    report = page_services.ingest()
+    pagekit.render_page(["厦门市数据要素市场培育方案", "对新建数据交易场所给予最高800万元奖励。"]).save(
+        folder / "xiamen.png"
+    )
+    pages = []
+    report = page_services.ingest(page_progress=lambda source, page, total: pages.append((source, page, total)))
     assert report.failed == [] and report.partial == [] and report.added == 3
+    assert pages == [("beijing-scan.pdf", 1, 2), ("beijing-scan.pdf", 2, 2), ("xiamen.png", 1, 1)]
     searcher = page_services.searcher
 
     hit = searcher.search("首台套人工智能装备最高支持多少万元", 3)[0]
@@ -268,9 +298,15 @@ def test_scans_and_tables_are_indexed_and_found(page_services, engine):
     assert "800万元" in searcher.search("厦门 数据交易场所 奖励", 3)[0].text
 
     calls = engine.calls
-    page_services.store.delete([r.id for r in page_services.store.records(with_text=False)])
-    again = page_services.ingest()
-    assert again.added == 3 and engine.calls == calls  # a rebuilt index reads every page from the cache
+    steps = []
+    message, _ = reindex(page_services, rebuild=True, progress=lambda done, total, what: steps.append((done, what)))
+    assert message.startswith("Index updated: 3 added") and engine.calls == calls  # every page from the cache
+    assert steps == [
+        (0.5, "Reading beijing-scan.pdf by OCR: page 1 of 2"),
+        (1.0, "Reading beijing-scan.pdf by OCR: page 2 of 2"),
+        (3.0, "Reading xiamen.png by OCR: page 1 of 1"),  # standards.pdf has a text layer
+        *[(3.0, f"Indexed {name}") for name in ("beijing-scan.pdf", "standards.pdf", "xiamen.png")],
+    ]
 
 
 def test_ingest_reports_budget_cuts_and_continues(page_services, engine, tmp_path):

@@ -107,3 +107,17 @@ def test_a_chunk_naming_no_place_continues_the_place_before_it():
     codes = chunk_places(["Beijing issued a plan.", "The plan offers up to RMB 30 million.", "Shenzhen released four."])
     beijing, shenzhen = gazetteer().by_english["beijing"][0], gazetteer().by_english["shenzhen"][0]
     assert codes == [beijing.code, beijing.code, shenzhen.code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["上海对产学研合作项目的支持标准是什么？", "支持建设灯塔工厂，最高奖励多少？", "东方电气在成都的项目", "加强国际合作交流"],
+)
+def test_ordinary_words_that_are_also_county_level_cities_name_no_place(text):
+    assert {p.name for p in places_named(text)} <= {"上海市", "成都市"}
+
+
+def test_such_cities_are_still_named_in_full_and_in_english():
+    assert [p.name for p in places_named("合作市、灯塔市")] == ["合作市", "灯塔市"]
+    assert [p.name for p in places_named("What does Hezuo pay?")] == ["合作市"]
+    assert [p.name for p in places_named("义乌和昆山的补贴")] == ["义乌市", "昆山市"]  # place names stay short

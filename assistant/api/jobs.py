@@ -25,6 +25,7 @@ class IngestJob:
     done: int = 0
     total: int = 0
     current: str = ""
+    page: dict | None = None  # {"done", "total"}: pages of ``current`` read by OCR so far
     message: str = ""
     report: dict | None = None
     created: float = field(default_factory=time.time)
@@ -70,17 +71,20 @@ class IngestJobs:
         job.status, job.total = "running", len(document_files(folder))
 
         def step(source: str, _chunks: int) -> None:
-            job.done, job.current = job.done + 1, source
+            job.done, job.current, job.page = job.done + 1, source, None
+
+        def page_step(source: str, page: int, pages: int) -> None:
+            job.current, job.page = source, {"done": page, "total": pages}
 
         try:
-            report = self.services.ingest(rebuild=job.rebuild, progress=step)
+            report = self.services.ingest(rebuild=job.rebuild, progress=step, page_progress=page_step)
         except Exception as exc:  # the job reports a sentence; the log keeps the traceback
             log.exception("re-index job %s failed", job.id)
             job.status, job.message = "failed", f"Indexing stopped: {plain_reason(exc)}"
         else:
             self.failures = {failure["path"]: failure["error"] for failure in report.failed}
             job.status, job.report, job.message = "done", report.as_dict(), describe_report(report)
-        job.current, job.finished = "", time.time()
+        job.current, job.page, job.finished = "", None, time.time()
 
     def shutdown(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)

@@ -11,8 +11,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # Part of every cache key: results of another engine or render scale are never reused.
-ENGINE_TAG = "rapidocr-1.4.4-ppocrv4-s2"
+ENGINE_TAG = "rapidocr-1.4.4-ppocrv4-s2-turns"
 _MIN_CONFIDENCE = 0.5  # RapidOCR's own text_score: lines below it are dropped as noise
+# A page is read again, turned by 90°, 180° and 270°, only when its upright reading looks wrong: most text
+# boxes taller than wide (scanned sideways), or a low mean confidence (upside down reads as noise, or the
+# detector finds nothing). Upright pages cost nothing more; the readable reading with most text stands.
+_SIDEWAYS_SHARE = 0.5
+_RETRY_BELOW_CONFIDENCE = 0.85
 
 
 @dataclass(frozen=True)
@@ -26,20 +31,30 @@ class OcrLine:
 class OcrPage:
     lines: list[OcrLine] = field(default_factory=list)
     blank: bool = False  # nothing on the page to read (not the same as unreadable)
+    turn: int = 0  # degrees counter-clockwise the image was turned to read it; boxes are on the turned image
 
     @property
     def confidence(self) -> float:
         """Mean line confidence weighted by line length; 0 for a page without lines."""
         total = sum(len(line.text) for line in self.lines)
-        return sum(line.confidence * len(line.text) for line in self.lines) / total if total else 0.0
+        return self.weight / total if total else 0.0
+
+    @property
+    def weight(self) -> float:
+        """Characters read, weighted by confidence: which of several readings of a page read most."""
+        return sum(line.confidence * len(line.text) for line in self.lines)
+
+    def upright(self, image):
+        """``image`` turned the way this page was read, so the boxes fall on their lines."""
+        return image.rotate(self.turn, expand=True) if self.turn else image
 
     def to_json(self) -> dict:
-        return {"blank": self.blank, "lines": [asdict(line) for line in self.lines]}
+        return {"blank": self.blank, "turn": self.turn, "lines": [asdict(line) for line in self.lines]}
 
     @classmethod
     def from_json(cls, data: dict) -> OcrPage:
         lines = [OcrLine(d["text"], tuple(d["box"]), float(d["confidence"])) for d in data.get("lines", [])]
-        return cls(lines, bool(data.get("blank")))
+        return cls(lines, bool(data.get("blank")), int(data.get("turn", 0)))
 
 
 class OcrEngine:
@@ -51,22 +66,38 @@ class OcrEngine:
         self._lock = threading.Lock()
 
     def recognise(self, image) -> OcrPage:
-        """Lines of a PIL image, in reading order, with boxes relative to the image size."""
+        """Lines of a PIL image, in reading order, with boxes relative to the image size; a page scanned
+        sideways or upside down is read turned (``OcrPage.turn``)."""
+        if _is_blank(image.convert("L")):
+            return OcrPage(blank=True)
+        page, tall_share = self._read(image)
+        if tall_share <= _SIDEWAYS_SHARE and page.confidence >= _RETRY_BELOW_CONFIDENCE:
+            return page
+        readings = [(page, tall_share), *(self._turned(image, turn) for turn in (90, 180, 270))]
+        # A reading of mostly tall boxes is of a sideways page: RapidOCR turns each line and reads it well,
+        # but the lines come in the wrong order, so it never stands while an upright reading exists.
+        upright = [reading for reading, tall in readings if tall <= _SIDEWAYS_SHARE]
+        return max(upright or [page], key=lambda reading: reading.weight)
+
+    def _turned(self, image, turn: int) -> tuple[OcrPage, float]:
+        page, tall_share = self._read(image.rotate(turn, expand=True))
+        return OcrPage(page.lines, turn=turn), tall_share
+
+    def _read(self, image) -> tuple[OcrPage, float]:
+        """One reading as the image stands, and the share of detected boxes taller than wide."""
         import numpy as np
 
-        grey = image.convert("L")
-        if _is_blank(grey):
-            return OcrPage(blank=True)
         with self._lock:
             result, _ = self._load()(np.asarray(image.convert("RGB")))
         width, height = image.size
-        lines = []
+        lines, tall = [], 0
         for points, text, score in result or []:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
+            tall += max(ys) - min(ys) > max(xs) - min(xs)
             box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
             if text.strip() and float(score) >= _MIN_CONFIDENCE:
                 lines.append(OcrLine(text.strip(), tuple(round(v, 5) for v in box), round(float(score), 4)))
-        return OcrPage(lines)
+        return OcrPage(lines), tall / len(result) if result else 0.0
 
     def _load(self):
         if self._engine is None:

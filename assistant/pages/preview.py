@@ -99,7 +99,7 @@ class Previewer:
             frames = image_frames(data)
             if page > len(frames):
                 return None, []
-            image = frames[page - 1]
+            image = ocr.upright(frames[page - 1]) if ocr else frames[page - 1]
             return image, ocr_boxes(ocr, passage, image.size) if ocr else []
         return _pdf_page(data, page - 1, passage, ocr)
 
@@ -113,6 +113,8 @@ def _pdf_page(data: bytes, index: int, passage: str, ocr: OcrPage | None):
             return None, []
         page = document[index]
         image = page.render(scale=PREVIEW_SCALE).to_pil()
+        if ocr:
+            image = ocr.upright(image)
         boxes = ocr_boxes(ocr, passage, image.size) if ocr else text_layer_boxes(page, passage, PREVIEW_SCALE)
         return image, boxes
     finally:
@@ -168,7 +170,9 @@ def text_layer_boxes(page, passage: str, scale: float) -> list[Box]:
             for index in range(where[start], where[end - 1] + 1):
                 left, bottom, right, top = textpage.get_charbox(index)
                 if right > left:
-                    _merge_into_lines(boxes, (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale))
+                    _merge_into_lines(
+                        boxes, (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale)
+                    )
         return boxes
     finally:
         textpage.close()

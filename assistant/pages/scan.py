@@ -54,18 +54,24 @@ def page_list(pages: Sequence[int]) -> str:
 
 
 class PageReader:
-    """Recognises the pages a loader asks for, reusing cached results and stopping at the budget."""
+    """Recognises the pages a loader asks for, reusing cached results and stopping at the budget;
+    ``progress(done, total)`` after each page of a document."""
 
-    def __init__(self, engine: OcrEngine, cache: PageCache, budget: PageBudget = PageBudget(), clock=time.monotonic):
-        self.engine, self.cache, self.budget, self.clock = engine, cache, budget, clock
-
-    def read(
+    def __init__(
         self,
-        file_hash: str,
-        pages: Sequence[int],
-        render: Callable[[int], object],
+        engine: OcrEngine,
+        cache: PageCache,
+        budget: PageBudget = PageBudget(),
+        clock=time.monotonic,
         progress: Callable[[int, int], None] | None = None,
-    ) -> ScanOutcome:
+    ):
+        self.engine, self.cache, self.budget, self.clock, self.progress = engine, cache, budget, clock, progress
+
+    def reporting_to(self, progress: Callable[[int, int], None] | None) -> PageReader:
+        """The same reader (engine, cache, budget) telling ``progress`` about each page."""
+        return PageReader(self.engine, self.cache, self.budget, self.clock, progress)
+
+    def read(self, file_hash: str, pages: Sequence[int], render: Callable[[int], object]) -> ScanOutcome:
         """``pages`` are 0-based indices; ``render(i)`` gives page i as a PIL image."""
         outcome, recognised, started = ScanOutcome(), 0, self.clock()
         for done, index in enumerate(pages):
@@ -84,8 +90,8 @@ class PageReader:
                 self.cache.put(file_hash, index, result)
                 recognised += 1
             _record(outcome, index, result)
-            if progress:
-                progress(done + 1, len(pages))
+            if self.progress:
+                self.progress(done + 1, len(pages))
         return outcome
 
     def cached(self, file_hash: str, page: int) -> OcrPage | None:

