@@ -113,3 +113,23 @@ def test_relevance_prefers_the_sentence_about_the_question(embeddings):
     relevance = Relevance(embeddings)
     scores = relevance.score("What is Shanghai's cap for buying training corpora?", [CORPUS.text, RESEARCH.text])
     assert scores[0] > scores[1]
+
+
+MEETING = [
+    Hit(
+        "m1",
+        "The ministry held a meeting on industrial AI. The meeting stressed a solid industrial foundation, more "
+        "computing power and better industry datasets. It called for improving the open-source mechanism and "
+        "building open-source communities.",
+        {"source": "news.txt"},
+    )
+]
+
+
+def test_a_sentence_near_the_topic_that_lacks_what_is_asked_is_not_verified(answerer):
+    question = "What did the ministry meeting say about open source?"
+    drifted = "The meeting stressed a solid industrial foundation and more computing power [1]."
+    check, _ = checked(answerer, question, MEETING, drifted)
+    assert not check.verified and "something else" in check.problems[0]
+    check, _ = checked(answerer, question, MEETING, "It called for improving the open-source mechanism [1].")
+    assert check.verified, check.problems

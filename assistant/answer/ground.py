@@ -191,7 +191,26 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
     margin = TOPIC_MARGIN[scope.question.language if same else "cross"]
     if not same and any(figures_match(a, b) for a in stating.figures for b in scope.drafted):
         margin *= 2  # across languages the ranking is weakest; the model chose this figure independently
-    return "" if mine >= max(scores) - margin else "the sentence stating it is about something else than the question"
+    best = pool[scores.index(max(scores))]
+    if mine < max(scores) - margin or (same and best != stating and _lacks_what_is_asked(stating, best, pool, scope)):
+        return "the sentence stating it is about something else than the question"
+    return ""
+
+
+def _lacks_what_is_asked(stating: Sentence, best: Sentence, pool: list[Sentence], scope: Scope) -> bool:
+    """Within the margin, a sentence still misses the point when the question's rarest words (held by the
+    fewest eligible sentences: "open source" in "what did the meeting say about open source?", not
+    "meeting") are in the most relevant sentence and nowhere in this one or its context."""
+    asked = content_words(scope.question.text)
+    bags = [_words_around(s) for s in pool]
+    held = {w: sum(w in bag for bag in bags) for w in asked}
+    fewest = min((n for n in held.values() if n), default=0)
+    rarest = {w for w, n in held.items() if n == fewest and n}
+    return bool(rarest & _words_around(best)) and not rarest & _words_around(stating)
+
+
+def _words_around(sentence: Sentence) -> set[str]:
+    return content_words(f"{sentence.context} {sentence.text}")
 
 
 def answer_pool(scope: Scope) -> list[Sentence]:

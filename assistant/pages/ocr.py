@@ -13,9 +13,10 @@ from pathlib import Path
 # Part of every cache key: results of another engine or render scale are never reused.
 ENGINE_TAG = "rapidocr-1.4.4-ppocrv4-s2-turns"
 _MIN_CONFIDENCE = 0.5  # RapidOCR's own text_score: lines below it are dropped as noise
-# A page is read again, turned by 90°, 180° and 270°, only when its upright reading looks wrong: most text
-# boxes taller than wide (scanned sideways), or a low mean confidence (upside down reads as noise, or the
-# detector finds nothing). Upright pages cost nothing more; the readable reading with most text stands.
+# A page is read again, turned by 90°, 180° and then 270°, only when its upright reading looks wrong: most
+# text boxes taller than wide (scanned sideways), or a low mean confidence (upside down reads as noise, or
+# the detector finds nothing). The first turn that reads well stands, else the upright-looking reading with
+# most text. Upright pages cost nothing more.
 _SIDEWAYS_SHARE = 0.5
 _RETRY_BELOW_CONFIDENCE = 0.85
 
@@ -71,9 +72,13 @@ class OcrEngine:
         if _is_blank(image.convert("L")):
             return OcrPage(blank=True)
         page, tall_share = self._read(image)
-        if tall_share <= _SIDEWAYS_SHARE and page.confidence >= _RETRY_BELOW_CONFIDENCE:
+        if _reads_well(page, tall_share):
             return page
-        readings = [(page, tall_share), *(self._turned(image, turn) for turn in (90, 180, 270))]
+        readings = [(page, tall_share)]
+        for turn in (90, 180, 270):
+            readings.append(self._turned(image, turn))
+            if _reads_well(*readings[-1]):
+                return readings[-1][0]
         # A reading of mostly tall boxes is of a sideways page: RapidOCR turns each line and reads it well,
         # but the lines come in the wrong order, so it never stands while an upright reading exists.
         upright = [reading for reading, tall in readings if tall <= _SIDEWAYS_SHARE]
@@ -108,6 +113,10 @@ class OcrEngine:
             # The per-line 180° classifier flips some upright lines and then reads garbage: upright pages only.
             self._engine = RapidOCR(intra_op_num_threads=self.threads, inter_op_num_threads=1, use_cls=False)
         return self._engine
+
+
+def _reads_well(page: OcrPage, tall_share: float) -> bool:
+    return tall_share <= _SIDEWAYS_SHARE and page.confidence >= _RETRY_BELOW_CONFIDENCE
 
 
 def _is_blank(grey) -> bool:
