@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     funding.add_argument("--keyword", help="only provisions mentioning this (算力, 模型券, …)")
     funding.add_argument("--csv", action="store_true", help="print CSV only")
 
-    from .evaluate import add_eval_parser
+    from .eval.command import add_eval_parser
 
     add_eval_parser(sub, common)
     return parser
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     from .store import IndexUnavailableError
 
     if args.command == "eval":
-        from .evaluate import run_eval
+        from .eval.command import run_eval
 
         return run_eval(args)
     services = _load_app().build_services(_settings(args))

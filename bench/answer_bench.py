@@ -82,7 +82,7 @@ def load_model(chat_model) -> float:
 
 def run(work: Path, *, quick: bool) -> dict:
     import app
-    from assistant.eval_answers import baseline_chain
+    from assistant.eval.answers import baseline_chain
     from assistant.llm import model_label
     from assistant.settings import Settings
     from bench import baseline

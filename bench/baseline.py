@@ -77,7 +77,7 @@ def stuff_context(documents: list) -> str:
 
 def answer_questions(folder: Path, persist_dir: Path, questions: list[str]) -> None:
     """The tutorial as a running app: index, then answer; prints one event line per step for the memory probe."""
-    from assistant.eval_answers import baseline_chain
+    from assistant.eval.answers import baseline_chain
     from assistant.llm import make_chat_model
     from assistant.settings import Settings
 

@@ -50,7 +50,7 @@ def best_match(services, question: str) -> tuple[float, bool]:
 
 
 def question_sets(n: int, seed: int = 0) -> dict[str, list[dict]]:
-    from assistant.eval_data import read_jsonl, select
+    from assistant.eval.data import read_jsonl, select
 
     def sample(rows: list[dict]) -> list[dict]:
         return select(rows, sample=n, seed=seed)
@@ -82,7 +82,7 @@ PAIRS = (
 
 
 def corpora() -> dict[str, Path]:
-    from assistant.eval_data import corpus_folder
+    from assistant.eval.data import corpus_folder
 
     return {
         "sample": ROOT / "documents",

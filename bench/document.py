@@ -84,7 +84,7 @@ def machine_section(meta: dict) -> list[str]:
         f"top_k {s['top_k']}, LLM `{s['llm']}` with {s['n_threads']} threads, OMP_NUM_THREADS={s['omp_threads']}.",
         "- Baseline: `RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`, "
         "`HuggingFaceEmbeddings` on the packaged all-MiniLM-L6-v2, `langchain_chroma.Chroma` persisted in a "
-        "temporary folder, `similarity_search(k=4)` (LangChain's default), the stuff prompt of `assistant.eval_answers.baseline_chain` "
+        "temporary folder, `similarity_search(k=4)` (LangChain's default), the stuff prompt of `assistant.eval.answers.baseline_chain` "
         "on the same llama.cpp model.",
         f"- Run: `{meta['command']}`, mode {meta['mode']}, {meta['started']} → {meta['finished']} "
         f"({fmt(meta['duration_s'] / 60, 2)} min; per section, wall / CPU minutes: "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.eval_answers import Outcome, Tally
+from assistant.eval.answers import Outcome, Tally
 from assistant.retrieval import Hit
 
 BEIJING = Hit("b", "Beijing's plan introduces 16 measures and support of up to RMB 30 million.", {"source": "a.txt"})
@@ -68,7 +68,7 @@ def test_answers_that_cite_nothing_are_counted_apart_from_citation_precision():
 
 
 def test_containment_ignores_case_and_character_width():
-    from assistant.eval_data import contains_answer
+    from assistant.eval.data import contains_answer
 
     assert contains_answer("几乎等于黄金时段收视率的 90％ [1]", ["90%"])
     assert contains_answer("Up to RMB 30 Million", ["30 million"])

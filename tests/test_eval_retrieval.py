@@ -76,7 +76,7 @@ def test_dev_set_evidence_mode(dev_questions):
 
 
 def test_a_sample_is_reproducible_ordered_and_without_repeats():
-    from assistant.eval_data import select
+    from assistant.eval.data import select
 
     rows = list(range(100))
     drawn = select(rows, sample=10)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .eval_data import corpus_folder, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, select
-from .ingest import document_files
+from ..ingest import document_files
+from .data import corpus_folder, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, select
 
 SYSTEMS = ("dense", "bm25", "hybrid", "baseline")
 COMPARE_K = 6  # the passages the answerer sees: both parties must be among them
@@ -109,7 +109,7 @@ def baseline_system(documents: Path, k: int) -> Callable[[str], Retrieved]:
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from .embeddings import packaged_minilm_path
+    from ..embeddings import packaged_minilm_path
 
     docs = [
         Document(page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"source": path.name})
@@ -136,18 +136,18 @@ def measure(questions: list[Question], retrieve: Callable[[str], Retrieved]) -> 
 
 
 def build_services(documents: Path, index: Path | None):
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     if root not in sys.path:
         sys.path.insert(0, root)
     import app
 
-    from .settings import Settings
+    from ..settings import Settings
 
     return app.build_services(Settings(documents_dir=documents, index_dir=index or tempfile.mkdtemp(prefix="eval-")))
 
 
 def evaluate(args) -> dict:
-    from .settings import Settings
+    from ..settings import Settings
 
     ks = sorted({int(k) for k in str(args.k).split(",") if k.strip()})
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
@@ -203,7 +203,7 @@ def evaluate(args) -> dict:
 
 
 def _retrieval_settings() -> dict:
-    from .settings import Settings
+    from ..settings import Settings
 
     s = Settings()
     fields = (

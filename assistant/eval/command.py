@@ -34,7 +34,7 @@ def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
 
 def run_eval(args: argparse.Namespace) -> int:
     if args.what == "retrieval":
-        from .eval_retrieval import main as run
+        from .retrieval import main as run
     else:
-        from .eval_answers import main as run
+        from .answers import main as run
     return run(args)

@@ -15,8 +15,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunking import detect_language
-from .eval_data import (
+from ..chunking import detect_language
+from ..numbers import unsupported_figures
+from ..places import passage_about, places_named
+from ..prompts import format_passages
+from ..retrieval import Hit
+from ..verify import citations_in, strip_citations
+from .data import (
     answer_f1,
     corpus_folder,
     doc_id_of,
@@ -26,11 +31,6 @@ from .eval_data import (
     read_jsonl,
     select,
 )
-from .numbers import unsupported_figures
-from .places import passage_about, places_named
-from .prompts import format_passages
-from .retrieval import Hit
-from .verify import citations_in, strip_citations
 
 BASELINE_SYSTEM = (
     "Use the following pieces of context to answer the question at the end. "
@@ -176,7 +176,7 @@ def run_baseline(chain, hits: list[Hit], question: str) -> Outcome:
 
 def tutorial_retriever(documents: Path, places: dict[str, str]):
     """The tutorial's own index (1,000-character splitter, MiniLM, Chroma ``similarity_search``) as Hits."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     sys.path.insert(0, str(root))
     from bench.baseline import ingest, minilm, open_vectorstore
 
@@ -207,8 +207,8 @@ def saved_outcomes(path: str) -> list[tuple[Outcome, list[Hit]]]:
 
 def document_places(documents: Path) -> dict[str, str]:
     """File name → the division code of the place the document is about, as our ingest reads it."""
-    from .loaders import load_document
-    from .metadata import extract_metadata
+    from ..loaders import load_document
+    from ..metadata import extract_metadata
 
     places = {}
     for path in sorted(documents.rglob("*.txt")):
@@ -218,11 +218,11 @@ def document_places(documents: Path) -> dict[str, str]:
 
 
 def main(args) -> int:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     sys.path.insert(0, str(root))
     import app
 
-    from .settings import Settings
+    from ..settings import Settings
 
     questions = select(read_jsonl(args.questions), limit=args.limit, sample=args.sample)
     documents = (
