@@ -170,7 +170,7 @@ def load_places() -> list[Place]:
     table = folder / "adcodes.csv"
     nations = (folder / "56_nations.csv").read_text(encoding="utf-8").split()
     nations = sorted((n.removesuffix("族") for n in nations if n.strip()), key=len, reverse=True)
-    places, place_words = [NATIONAL], _place_words()
+    places, word_tags = [NATIONAL], _word_tags()
     with table.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code, name = row["adcode"][:6], row["name"]
@@ -181,19 +181,26 @@ def load_places() -> list[Place]:
                 continue
             short = _short_name(name, nations)
             province = "" if level == "province" else code[:2] + "0000"
-            alone = level != "county" or short in place_words
+            alone = level != "county" or not _is_ordinary_word(short, word_tags)
             places.append(Place(code, name, short, _english(short, level), level, province, alone))
     return places
 
 
-def _place_words() -> set[str]:
-    """Words jieba's dictionary tags as place or other proper names. A county-level city whose short name
-    is an ordinary word there (合作 "cooperation", 灯塔 "lighthouse", 东方 "east") is only named in full
-    (合作市): policies say 产学研合作 and 灯塔工厂 far more often than they name those cities."""
+def _word_tags() -> dict[str, str]:
+    """Part-of-speech tags of the words in jieba's dictionary (already loaded for BM25)."""
     import jieba.posseg
 
     jieba.posseg.dt.tokenizer.initialize()
-    return {word for word, tag in jieba.posseg.dt.word_tag_tab.items() if tag.startswith(("ns", "nr", "nz", "nt"))}
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _is_ordinary_word(name: str, word_tags: dict[str, str]) -> bool:
+    """jieba knows ``name`` as a word that is not a place or other proper name. A county-level city with
+    such a short name (合作 "cooperation", 灯塔 "lighthouse", 东方 "east") is only named in full (合作市):
+    policies say 产学研合作 and 灯塔工厂 far more often than they name those cities. A name jieba does not
+    know (任丘, 吴川) is no ordinary word."""
+    tag = word_tags.get(name)
+    return tag is not None and not tag.startswith(("ns", "nr", "nz", "nt"))
 
 
 def _cpca_resources() -> Path:

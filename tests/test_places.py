@@ -121,3 +121,4 @@ def test_such_cities_are_still_named_in_full_and_in_english():
     assert [p.name for p in places_named("合作市、灯塔市")] == ["合作市", "灯塔市"]
     assert [p.name for p in places_named("What does Hezuo pay?")] == ["合作市"]
     assert [p.name for p in places_named("义乌和昆山的补贴")] == ["义乌市", "昆山市"]  # place names stay short
+    assert [p.name for p in places_named("任丘的补贴")] == ["任丘市"]  # a name jieba does not know is no word

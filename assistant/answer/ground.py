@@ -202,15 +202,11 @@ def _lacks_what_is_asked(stating: Sentence, best: Sentence, pool: list[Sentence]
     fewest eligible sentences: "open source" in "what did the meeting say about open source?", not
     "meeting") are in the most relevant sentence and nowhere in this one or its context."""
     asked = content_words(scope.question.text)
-    bags = [_words_around(s) for s in pool]
+    bags = [content_words(f"{s.context} {s.text}") for s in pool]
     held = {w: sum(w in bag for bag in bags) for w in asked}
     fewest = min((n for n in held.values() if n), default=0)
     rarest = {w for w, n in held.items() if n == fewest and n}
-    return bool(rarest & _words_around(best)) and not rarest & _words_around(stating)
-
-
-def _words_around(sentence: Sentence) -> set[str]:
-    return content_words(f"{sentence.context} {sentence.text}")
+    return bool(rarest & bags[pool.index(best)]) and not rarest & bags[pool.index(stating)]
 
 
 def answer_pool(scope: Scope) -> list[Sentence]:
