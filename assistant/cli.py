@@ -14,11 +14,8 @@ from .settings import Settings
 
 
 def _load_app():
-    """The composition root lives in the project's app.py, beside this package."""
-    root = str(Path(__file__).resolve().parents[1])
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    import app
+    """The composition root, imported only when a command needs it (``--help`` stays instant)."""
+    from . import app
 
     return app
 
@@ -47,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-ingest", action="store_true", help="serve without indexing first")
+    serve.add_argument(
+        "--insecure", action="store_true", help="serve a non-loopback address without a login or API keys"
+    )
 
     funding = sub.add_parser("funding", parents=[common], help="list the funding provisions of the indexed documents")
     funding.add_argument("--where", action="append", help="region=Shanghai (or 上海), source=file.txt; repeatable")
@@ -69,6 +69,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = args.index
     if getattr(args, "host", None):
         overrides["host"] = args.host
+    if getattr(args, "insecure", False):
+        overrides["insecure"] = True
     if getattr(args, "port", None):
         overrides["port"] = args.port
     return Settings(**overrides)
@@ -202,6 +204,9 @@ def cmd_funding(services, args) -> int:
 
 
 def cmd_serve(services, args) -> int:
+    from .access import check_exposure
+
+    check_exposure(services.settings)  # before indexing: a refused start costs nothing
     if not args.no_ingest:
         report = services.ingest()
         print(f"index: {report.chunks} chunks; {len(report.failed)} files skipped", file=sys.stderr)

@@ -15,7 +15,7 @@ _BATCH = 32
 
 
 def _install_hint(package: str) -> str:
-    return f"pip install -r requirements.txt (missing: {package})"
+    return f"make install (missing: {package})"
 
 
 class E5Embeddings(Embeddings):

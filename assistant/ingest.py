@@ -4,6 +4,11 @@ The index itself is the record of what is indexed: every chunk carries its sourc
 sha256 of the file version that produced it and that version's chunk count. A file is unchanged
 only when exactly one complete version of it is stored. New chunks are written before old ones
 are deleted and ids are deterministic, so a run killed at any moment is repaired by the next.
+
+A rebuild writes the whole folder into a new, empty collection beside the one searches read and switches
+to it when complete (generations.py says why and how): searches keep their hits during and after it, and a
+rebuild that fails or is killed half-way leaves the index as it was. What a killed one wrote is dropped
+by the next run, first thing.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
+from . import generations
 from .chunking import Chunk, chunk_document
 from .keyword import tokenize
 from .loaders import LoadError, load_document
@@ -126,11 +133,31 @@ def ingest(
     """Make the index hold exactly the readable documents in ``documents_dir``; ``pages`` reads scanned
     pages and images (OCR) within its budget. ``progress(source, chunks)`` after each file,
     ``page_progress(source, page, pages)`` after each page that OCR reads (a long scan takes minutes)."""
+    generations.remove_strays(store)
+    if not rebuild:
+        return _ingest(documents_dir, store, embeddings, options, progress, pages, page_progress)
+    generation = generations.new_generation(store)
+    try:
+        report = _ingest(documents_dir, generation, embeddings, options, progress, pages, page_progress)
+    except BaseException:
+        with suppress(Exception):  # else the next run drops it
+            generations.discard(store, generation.name)
+        raise
+    generations.switch(store, generation)
+    return report
+
+
+def _ingest(
+    documents_dir: Path,
+    store: ChunkStore,
+    embeddings: Embeddings,
+    options: ChunkingOptions,
+    progress: Callable[[str, int], None] | None,
+    pages: PageReader | None,
+    page_progress: Callable[[str, int, int], None] | None,
+) -> IngestReport:
     report = IngestReport()
     versions = stored_versions(store)
-    if rebuild:
-        store.delete([i for by_hash in versions.values() for v in by_hash.values() for i in v.ids])
-        versions = defaultdict(dict)
     seen_hashes: dict[str, str] = {}
     on_disk: set[str] = set()
     changed = False
@@ -179,7 +206,7 @@ def ingest(
         store.delete([i for v in versions[source].values() for i in v.ids])
         report.removed += 1
         changed = True
-    if changed or rebuild:
+    if changed:
         store.bump_version()
     report.chunks = store.count()
     return report

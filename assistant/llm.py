@@ -55,7 +55,7 @@ class LlamaCppChat(BaseChatModel):
             try:
                 from llama_cpp import Llama
             except ImportError as exc:  # pragma: no cover - depends on the install
-                raise RuntimeError("pip install -r requirements.txt (missing: llama-cpp-python)") from exc
+                raise RuntimeError("make install (missing: llama-cpp-python)") from exc
             self._llama = Llama(
                 model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, seed=0, verbose=False
             )
@@ -206,11 +206,11 @@ def make_server_chat(settings) -> BaseChatModel:
     """An OpenAI-compatible server (vLLM, Ollama, llama.cpp's server). A refused connection fails at
     once and no call is retried: the answerer then answers from the passages instead of making the user wait."""
     try:
-        import httpx
+        import openai
 
         server_chat = _server_chat_class()
     except ImportError as exc:  # pragma: no cover
-        raise RuntimeError("pip install -r requirements.txt (missing: langchain-openai)") from exc
+        raise RuntimeError("make install (missing: langchain-openai)") from exc
     timeout = settings.llm_timeout_s
     return server_chat(
         base_url=settings.llm_base_url,
@@ -218,7 +218,8 @@ def make_server_chat(settings) -> BaseChatModel:
         api_key=settings.llm_api_key,
         temperature=0,
         max_tokens=settings.max_tokens,
-        timeout=httpx.Timeout(timeout, connect=min(_CONNECT_TIMEOUT_S, timeout)),
+        # The client's own Timeout type: openai 3.x runs on httpx2, which rejects an httpx.Timeout.
+        timeout=openai.Timeout(timeout, connect=min(_CONNECT_TIMEOUT_S, timeout)),
         max_retries=0,
     )
 

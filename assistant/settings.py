@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     # web app
     host: str = Field("127.0.0.1", description="Address the chat binds to.")
     port: int = Field(7860, description="Port of the chat.")
+    insecure: bool = Field(False, description="Serve a non-loopback address without a login or API keys.")
     auth: str = Field("", description="Optional login: 'user:pass,user2:pass2' or a path to such a file.")
 
     # HTTP API (issue 15)

@@ -1,9 +1,16 @@
-"""Vector store: a Chroma collection, embedded (``index/``) or on a Chroma server, behind one small API."""
+"""Vector store: a Chroma collection, embedded (``index/``) or on a Chroma server, behind one small API.
+
+An index is a series of generations (generations.py: why and how a rebuild builds a new collection and
+switches to it). A store reads the active one and follows a switch made by any process: ``version()``
+finds a retired generation forwarding to its successor, and a read that finds its collection dropped
+asks the pointer for the active collection and tries once more.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +18,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 _PAGE = 5000
+POINTER = "--active"  # appended to the base name: the collection whose metadata names the active one
+CONFIGURATION = {"hnsw": {"space": "cosine"}}
 
 
 class IndexUnavailableError(RuntimeError):
@@ -48,23 +57,70 @@ def _guarded(method):
     return call
 
 
+def _is_gone(exc: BaseException) -> bool:
+    """Chroma's answer for a collection that does not exist (dropped by a switch, or never created)."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError)
+
+
+def _following(method):
+    """A read whose collection was dropped meanwhile (a rebuild switched) asks the pointer and tries once more."""
+
+    @functools.wraps(method)
+    def call(self: ChunkStore, *args, **kwargs):
+        seen = self._collection
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if not (self._follows and _is_gone(exc)):
+                raise
+            self._move(seen, self._resolve())
+            return method(self, *args, **kwargs)
+
+    return call
+
+
+def active_name(client, base: str) -> str:
+    """The collection searches read: the pointer's, else (no rebuild yet) the base collection."""
+    try:
+        pointer = client.get_collection(base + POINTER, embedding_function=None)
+    except Exception as exc:
+        if _is_gone(exc):
+            return base
+        raise
+    return (pointer.metadata or {}).get("active") or base
+
+
 class ChunkStore:
     """All reads and writes of chunk records. Callers always supply the embeddings.
 
     ``url`` is the Chroma server's address (empty for the embedded index); ``client`` lets
-    ``version()`` read the collection's metadata fresh, since another replica may have changed it.
+    ``version()`` read the collection's metadata fresh, since another replica may have changed it, and
+    lets the store follow a rebuild's switch (module docstring). ``base`` is the index's name; a store
+    with ``follows=False`` stays on its collection (a generation being built).
     """
 
-    def __init__(self, collection, *, client=None, url: str = ""):
+    def __init__(self, collection, *, client=None, url: str = "", base: str | None = None, follows: bool = True):
         self._collection = collection
         self._client = client
         self.url = url
+        self.base = base or collection.name
+        self._follows = follows and client is not None
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
+        """The collection this store reads now."""
         return self._collection.name
 
+    @property
+    def client(self):
+        """The Chroma client (None for a store over a bare collection)."""
+        return self._client
+
     @_guarded
+    @_following
     def count(self) -> int:
         return self._collection.count()
 
@@ -82,12 +138,14 @@ class ChunkStore:
             self._collection.delete(ids=ids[i : i + _PAGE])
 
     @_guarded
+    @_following
     def records(self, with_text: bool = True) -> list[StoredChunk]:
+        collection = self._collection  # every page from the same generation
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         out: list[StoredChunk] = []
         offset = 0
         while True:
-            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            page = collection.get(include=include, limit=_PAGE, offset=offset)
             texts = page.get("documents") or [""] * len(page["ids"])
             out.extend(StoredChunk(i, t or "", m or {}) for i, t, m in zip(page["ids"], texts, page["metadatas"]))
             if len(page["ids"]) < _PAGE:
@@ -95,6 +153,7 @@ class ChunkStore:
             offset += _PAGE
 
     @_guarded
+    @_following
     def get(self, ids: list[str]) -> list[StoredChunk]:
         page = self._collection.get(ids=ids, include=["metadatas", "documents"])
         found = {
@@ -103,11 +162,13 @@ class ChunkStore:
         return [found[i] for i in ids if i in found]
 
     @_guarded
+    @_following
     def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity (1 - distance)."""
-        if k <= 0 or self.count() == 0:
+        collection = self._collection
+        if k <= 0 or collection.count() == 0:
             return []
-        result = self._collection.query(
+        result = collection.query(
             query_embeddings=[vector], n_results=k, where=where or None, include=["metadatas", "documents", "distances"]
         )
         return [
@@ -118,19 +179,48 @@ class ChunkStore:
         ]
 
     @_guarded
+    @_following
     def version(self) -> str:
-        """Changes whenever an ingest writes; readers (BM25, other replicas) refresh on a new value."""
-        return str(self._fresh_metadata().get("version", "")) + f":{self.count()}"
+        """Changes whenever an ingest writes or a rebuild switches; readers (BM25, other replicas) refresh on
+        a new value. Two reads: the collection's metadata and its count (two more on following a switch)."""
+        collection = self._collection
+        metadata = self._fresh_metadata(collection)
+        forward = metadata.get("active")
+        if self._follows and forward and forward != collection.name:  # a retired generation
+            self._move(collection, forward)
+            collection = self._collection
+            metadata = self._fresh_metadata(collection)
+        return str(metadata.get("version", "")) + f":{collection.count()}"
 
-    def _fresh_metadata(self) -> dict:
+    def _fresh_metadata(self, collection) -> dict:
         """The collection object caches its metadata; another replica's ingest only shows on a new read."""
         if self._client is None:
-            return self._collection.metadata or {}
-        return self._client.get_collection(self.name, embedding_function=None).metadata or {}
+            return collection.metadata or {}
+        return self._client.get_collection(collection.name, embedding_function=None).metadata or {}
 
     @_guarded
     def bump_version(self) -> None:
         self._collection.modify(metadata={"version": uuid.uuid4().hex})
+
+    def _resolve(self) -> str:
+        return active_name(self._client, self.base)
+
+    def _move(self, seen, name: str) -> None:
+        """Read ``name`` from now on, unless another thread has already moved on from ``seen``."""
+        if name == seen.name:
+            return
+        collection = self._client.get_collection(name, embedding_function=None)
+        with self._lock:
+            if self._collection is seen:
+                self._collection = collection
+
+    def follow(self, name: str) -> None:
+        """Read collection ``name`` from now on (a rebuild switched to it)."""
+        self._move(self._collection, name)
+
+    def pinned(self, collection) -> ChunkStore:
+        """A store of this index that stays on ``collection`` (a generation being built)."""
+        return ChunkStore(collection, client=self._client, url=self.url, base=self.base, follows=False)
 
 
 def collection_name(base: str, embeddings: str) -> str:
@@ -145,7 +235,7 @@ def open_store(*, index_dir: Path, chroma_url: str, name: str) -> ChunkStore:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
     except ImportError as exc:  # pragma: no cover
-        raise RuntimeError("pip install -r requirements.txt (missing: chromadb)") from exc
+        raise RuntimeError("make install (missing: chromadb)") from exc
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if chroma_url:
@@ -153,16 +243,18 @@ def open_store(*, index_dir: Path, chroma_url: str, name: str) -> ChunkStore:
         else:
             index_dir.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
-        collection = client.get_or_create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+        active = active_name(client, name)
+        if active == name:
+            collection = client.get_or_create_collection(name, embedding_function=None, configuration=CONFIGURATION)
+        else:
+            collection = client.get_collection(active, embedding_function=None)
     except PermissionError as exc:
         raise IndexUnavailableError(f"The index folder {index_dir} is not writable ({exc.strerror}).") from exc
     except Exception as exc:
         if chroma_url:
             raise server_unavailable(chroma_url, exc) from exc
         raise IndexUnavailableError(f"Cannot open the index at {index_dir}: {exc}") from exc
-    return ChunkStore(collection, client=client, url=chroma_url)
+    return ChunkStore(collection, client=client, url=chroma_url, base=name)
 
 
 def _http_client(chromadb, url: str, chroma_settings):

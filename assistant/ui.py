@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import library
+from .access import parse_auth
 from .funding.tab import build_funding_tab, wire_funding_tab
 from .handlers import (
     EMPTY_SOURCES,
@@ -18,6 +19,7 @@ from .handlers import (
     render_documents,
     status_text,
 )
+from .upload_guard import GuardedEvents, private_names, uploaded_by_user
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ CITATION_JS = """
 }
 """
 
+LOGIN_NEEDED = "Sign in to change the documents."
 CONFIRM_DELETE_JS = "(name) => (name && confirm('Delete ' + name + ' from the documents folder?')) ? name : ''"
 
 
@@ -243,12 +246,24 @@ def _wire_chat(gr, services, c: SimpleNamespace, turns) -> None:
 
 def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, status, demo) -> None:
     status_line = StatusLine(services)
-    failures: dict[str, str] = {}  # the last indexing problems, per file, for the Documents table
     folder, max_mb = services.settings.documents_dir, services.settings.max_file_mb
+    uploaded = uploaded_by_user(demo)
+    login_required = bool(parse_auth(services.settings.auth))
+
+    def may_change_library(request) -> bool:
+        """Upload, delete and re-index need the login when one is set (Gradio's auth guards the page too)."""
+        return not login_required or bool(getattr(request, "username", None))
+
+    def upload_result(file) -> library.AddResult:
+        path = Path(file)
+        if not uploaded(str(file)):
+            log.warning("refused a file input that was not uploaded by the browser: %s", file)
+            return library.AddResult(path.name, "", f"{path.name}: only files uploaded from your browser can be added.")
+        return library.add_document(folder, path, path.name, max_mb)
 
     def view():
         try:
-            rows = library.document_rows(services, failures)
+            rows = library.document_rows(services, services.jobs.failures)
         except Exception as exc:
             log.exception("cannot list documents")
             problem = f"<div class='sources-empty'>Cannot read the index: {library.plain_reason(exc)}</div>"
@@ -263,24 +278,27 @@ def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, sta
         )
 
     def index_folder(progress, rebuild_all: bool = False) -> str:
+        """One pass shared with the API's re-index requests (coalesced), its progress shown as it goes."""
         progress(0, desc="Reading the documents folder…")
-        message, found = library.reindex(
-            services,
-            rebuild=rebuild_all,
-            progress=lambda done, total, what: progress(done / max(total, 1), desc=what),
-        )
-        failures.clear()
-        failures.update(found)
-        return message
 
-    def on_upload(files, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker this way
-        results = [library.add_document(folder, Path(f), Path(f).name, max_mb) for f in files or []]
+        def tell(job) -> None:
+            done, total, what = job.progress()
+            progress(done / max(total, 1), desc=what)
+
+        return services.jobs.run(rebuild_all, tell).message
+
+    def on_upload(files, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio injects these
+        if not may_change_library(request):
+            return LOGIN_NEEDED, None, *view()
+        results = [upload_result(f) for f in files or []]
         lines = [r.message for r in results]
         if any(r.ok for r in results):
             lines.append(index_folder(progress))
         return escape_markdown_html("\n\n".join(lines)), None, *view()
 
-    def on_delete(name, progress=gr.Progress()):  # noqa: B008
+    def on_delete(name, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        if not may_change_library(request):
+            return LOGIN_NEEDED, *view()
         if not name:
             return "Nothing deleted.", *view()
         message = library.delete_document(folder, name)
@@ -288,11 +306,14 @@ def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, sta
             message += "\n\n" + index_folder(progress)
         return escape_markdown_html(message), *view()
 
-    def on_reindex(rebuild_all, progress=gr.Progress()):  # noqa: B008
+    def on_reindex(rebuild_all, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        if not may_change_library(request):
+            return LOGIN_NEEDED, *view()
         return escape_markdown_html(index_folder(progress, rebuild_all)), *view()
 
     view_outputs = [c.table, c.chosen, chat.region, chat.document, status]
-    one_at_a_time = {"concurrency_id": "library", "concurrency_limit": 1}
+    # Not callable through Gradio's client API: these change the library (issue 22).
+    one_at_a_time = {"concurrency_id": "library", "concurrency_limit": 1, "api_visibility": "private"}
     c.upload.upload(on_upload, c.upload, [c.message, c.upload, *view_outputs], **one_at_a_time)
     c.delete.click(on_delete, c.chosen, [c.message, *view_outputs], js=CONFIRM_DELETE_JS, **one_at_a_time)
     c.reindex.click(on_reindex, c.rebuild, [c.message, *view_outputs], **one_at_a_time)
@@ -300,40 +321,26 @@ def _wire_documents(gr, services, c: SimpleNamespace, chat: SimpleNamespace, sta
     gr.Timer(3).tick(status_line, None, status, show_progress="hidden")
 
 
-def parse_auth(value: str) -> list[tuple[str, str]] | None:
-    """'user:pass,user2:pass2' or a path to a file holding such pairs, one per line or comma-separated."""
-    if not value:
-        return None
-    path = Path(value)
-    text = path.read_text(encoding="utf-8") if path.is_file() else value
-    pairs = [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
-    found = [tuple(pair.split(":", 1)) for pair in pairs if ":" in pair]
-    if not found or any(not user or not password for user, password in found):
-        raise ValueError("ASSISTANT_AUTH is set but does not hold user:password pairs; fix it or leave it empty.")
-    return found
-
-
 def mount(demo, settings, app=None, **extra):
     """The UI at ``/`` of ``app`` (the HTTP API's FastAPI app, or a bare one): one process, one port."""
     import gradio as gr
     from fastapi import FastAPI
 
-    auth = parse_auth(settings.auth)
-    if settings.host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        log.warning("Serving on %s without a login; set ASSISTANT_AUTH=user:password to require one.", settings.host)
-    return gr.mount_gradio_app(
+    served = gr.mount_gradio_app(
         app if app is not None else FastAPI(),
         demo,
         path="/",
         server_name=settings.host,
         server_port=settings.port,
-        auth=auth,
+        auth=parse_auth(settings.auth),
         show_error=False,
         max_file_size=int(settings.max_file_mb * 1_000_000),
         theme=gr.themes.Soft(),
         css=CSS,
         **extra,
     )
+    served.add_middleware(GuardedEvents, allowed=uploaded_by_user(demo), private=private_names(demo))
+    return served
 
 
 def launch(demo, settings, app=None, **extra) -> None:

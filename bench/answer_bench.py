@@ -50,7 +50,7 @@ def ask_ours(answerer, question: str) -> dict:
 
 
 def ask_baseline(vectorstore, chain, question: str) -> dict:
-    from bench.baseline import stuff_context
+    from assistant.eval.tutorial import stuff_context
 
     started, started_cpu = time.perf_counter(), time.process_time()
     documents = vectorstore.similarity_search(question, k=K)
@@ -81,7 +81,7 @@ def load_model(chat_model) -> float:
 
 
 def run(work: Path, *, quick: bool) -> dict:
-    import app
+    from assistant import app
     from assistant.eval.answers import baseline_chain
     from assistant.llm import model_label
     from assistant.settings import Settings

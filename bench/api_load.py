@@ -7,7 +7,7 @@ streamed. A 503 (queue full) is honoured: the client waits `Retry-After` and ask
 retry, never as an error. Bounded: a fixed number of requests per level, a deadline per level after
 which no new question starts, a timeout per request; only loopback addresses.
 
-    .venv/bin/python bench/api_load.py --users 1 4 12 --docs docs/deploy.md
+    .venv/bin/python -m bench.api_load --users 1 4 12 --docs docs/deploy.md
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 from bench.load import DEFAULT_QUESTIONS, percentile  # noqa: E402
 from bench.load import write_docs as write_block  # noqa: E402
 
@@ -231,7 +230,7 @@ def environment(args, load_before: float) -> dict:
     model = "fake extractive model (tests/fake_llm.py)" if args.fake_llm else model_label(Settings())
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "command": "python bench/api_load.py " + " ".join(sys.argv[1:]),
+        "command": "python -m bench.api_load " + " ".join(sys.argv[1:]),
         "model": model if not args.url else "as configured in the running app",
         "cpus": os.cpu_count(),
         "load_before": round(load_before, 1),

@@ -10,7 +10,7 @@ documents do not answer finds. Prints, per direction: the least relevance that k
 sentences (MIN_QUOTE_RELEVANCE), how often the right sentence is the most relevant, and the margin by which
 the right sentence trails the best one (TOPIC_MARGIN).
 
-    .venv/bin/python bench/calibrate_grounding.py [--n 100] [--embeddings e5+use]
+    .venv/bin/python -m bench.calibrate_grounding [--n 100] [--embeddings e5+use]
 """
 
 from __future__ import annotations
@@ -66,7 +66,6 @@ def main() -> int:
     parser.add_argument("--embeddings", default="e5+use")
     parser.add_argument("--only", default="", help="one direction, e.g. en→en")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     from assistant.answer.evidence import Relevance
     from assistant.embeddings import make_embeddings
     from assistant.numbers import split_sentences

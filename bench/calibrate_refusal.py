@@ -1,6 +1,6 @@
 """Calibrates the refusal threshold: how relevant is the best passage for answerable and unanswerable questions?
 
-`python bench/calibrate_refusal.py [--n 100] [--work DIR] [--raw FILE | --scores FILE] [--json]`
+`python -m bench.calibrate_refusal [--n 100] [--work DIR] [--raw FILE | --scores FILE] [--json]`
 
 The signal is the best dense similarity between the question and any indexed chunk (the embedding the
 assistant is configured with). Answerable questions are asked of the corpus that answers them; unanswerable
@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared"
 XQUAD = SHARED / "data" / "xquad_en_zh"
@@ -29,7 +28,7 @@ MARGIN = 0.04  # few English policy questions in the calibration (9): keep a wid
 
 
 def services_for(documents: Path, index: Path, shared_from=None):
-    import app
+    from assistant import app
     from assistant.settings import Settings
 
     services = app.build_services(Settings(documents_dir=documents, index_dir=index))

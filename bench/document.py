@@ -24,7 +24,7 @@ TITLES = {
 RUNNING = [
     "- `make bench` (full: all 382 documents, 1k/10k/100k chunks, all dev questions) or `make bench-quick` "
     "(60 documents, 1k/10k chunks, 3 questions, fewer repeats). Everything is offline and reads `../shared`.",
-    "- `python bench/run.py --only search,answer` reruns some sections and keeps the others from "
+    "- `python -m bench.run --only search,answer` reruns some sections and keeps the others from "
     "`docs/bench-results.json` (the raw numbers); `--render-only` redraws this page and the figures from it; "
     "`--keep` keeps the scratch folder with the indexes and the server log.",
     "- Each section is one module in `bench/` (`ingest_bench`, `search_bench`, `answer_bench`, `memory_bench`, "

@@ -9,7 +9,7 @@ A crash is any exception other than ``LoadError``, or a loaded document the rest
 (text that is not valid UTF-8, page or heading offsets outside the text, a chunk whose offsets do not
 slice to its text, metadata that is not strings). Prints one JSON summary on stdout.
 
-    .venv/bin/python bench/fuzz_loaders.py --seconds 300 [--save-crashes DIR]
+    .venv/bin/python -m bench.fuzz_loaders --seconds 300 [--save-crashes DIR]
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from assistant.chunking import chunk_document  # noqa: E402
 from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, load_document  # noqa: E402

@@ -18,7 +18,6 @@ from bench.common import (
     spread,
 )
 
-BASELINE_SCRIPT = ROOT / "bench" / "baseline.py"
 # A full ingest of the 382 documents costs ours several CPU minutes: two runs keep `make bench` under 45 minutes.
 FULL_REPEATS, NOOP_REPEATS = 1, 3  # one full ingest of 382 documents takes ~15 min here
 
@@ -28,7 +27,7 @@ def ours_command(folder: Path, index: Path) -> list[str]:
 
 
 def baseline_command(folder: Path, persist: Path) -> list[str]:
-    return [PYTHON, str(BASELINE_SCRIPT), "ingest", str(folder), str(persist)]
+    return [PYTHON, "-m", "bench.baseline", "ingest", str(folder), str(persist)]
 
 
 def checked(run: ChildRun, what: str) -> dict:

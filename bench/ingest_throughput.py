@@ -3,7 +3,7 @@ path) against the same weights run by torch (``assistant.e5_torch``), each embed
 chunks of several files pooled (``ChunkingOptions.embed_batch``); and OCR cost per page with its character
 error rate on rendered policy pages, upright and turned.
 
-    python bench/ingest_throughput.py [--documents 60] [--repeats 1] [--ocr-pages 6] [--out bench/results/...]
+    python -m bench.ingest_throughput [--documents 60] [--repeats 1] [--ocr-pages 6] [--out bench/results/...]
 
 The machine may be shared: compare the ratio, measured in the same run, not the seconds.
 """
@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from langchain_core.embeddings import Embeddings  # noqa: E402
 

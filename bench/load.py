@@ -5,7 +5,7 @@ Starts `python -m assistant serve` on a free 127.0.0.1 port with the default loc
 each its own Gradio session asking questions one after another. Bounded: a fixed number of requests
 per level, a deadline per level after which no new question starts, and a timeout per request.
 
-    .venv/bin/python bench/load.py --users 1 4 16 --docs docs/deploy.md
+    .venv/bin/python -m bench.load --users 1 4 16 --docs docs/deploy.md
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 # What the chat bubble shows instead of an answer: an error, or a turn that never finished.
 UNFINISHED = (
@@ -255,7 +254,7 @@ def environment(args, load_before: float) -> dict:
 
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "command": "python bench/load.py --users " + " ".join(map(str, args.users)),
+        "command": "python -m bench.load --users " + " ".join(map(str, args.users)),
         "model": model_label(Settings()) if not args.url else "as configured in the running app",
         "cpus": os.cpu_count(),
         "load_before": round(load_before, 1),

@@ -93,7 +93,7 @@ def measure_ours(work: Path, questions: list[str], timeout: float) -> dict:
 def measure_baseline(work: Path, questions: list[str], timeout: float) -> dict:
     questions_file = work / "memory-questions.json"
     questions_file.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
-    command = [PYTHON, str(ROOT / "bench" / "baseline.py"), "app", str(SAMPLE_DOCUMENTS)]
+    command = [PYTHON, "-m", "bench.baseline", "app", str(SAMPLE_DOCUMENTS)]
     command += [str(work / "memory-baseline"), str(questions_file)]
     process = subprocess.Popen(
         command, cwd=ROOT, env=child_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

@@ -1,4 +1,4 @@
-"""Benchmarks: `python bench/run.py [--quick] [--only ingest,search,answer,memory,quality]`.
+"""Benchmarks: `python -m bench.run [--quick] [--only ingest,search,answer,memory,quality]`.
 
 Writes docs/benchmarks.md, the figures docs/bench-*.png and the raw numbers docs/bench-results.json.
 With --only, the other sections keep the results of the previous run.
@@ -87,7 +87,7 @@ def run_sections(args: argparse.Namespace, results: dict) -> dict:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    command = "python bench/run.py" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else "")
+    command = "python -m bench.run" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else "")
     return {
         "mode": "quick" if args.quick else "full",
         "command": command,
@@ -120,10 +120,8 @@ def write_outputs(results: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Run as a script, bench/ itself heads sys.path; its module names must not shadow any library's.
-    sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
     args = parse(argv)
-    import app
+    from assistant import app
     from bench.common import log
 
     app.quiet_environment(2)

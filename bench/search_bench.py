@@ -49,26 +49,21 @@ def queries() -> list[str]:
 
 def our_base(folder: Path, index: Path, embeddings) -> Base:
     """Our chunks of the policy folder (ingested here unless the ingest benchmark left its index)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    import app
+    from assistant import app
     from assistant.settings import Settings
-    from assistant.store import collection_name
 
     settings = Settings(documents_dir=folder, index_dir=index)
     services = app.build_services(settings)
     services.__dict__["embeddings"] = embeddings
     services.ingest()
-    client = chromadb.PersistentClient(path=str(index), settings=ChromaSettings(anonymized_telemetry=False))
-    collection = client.get_collection(collection_name(settings.collection, settings.embeddings))
+    collection = services.store.client.get_collection(services.store.name, embedding_function=None)
     page = collection.get(include=["embeddings", "documents", "metadatas"])
     return Base(page["ids"], page["documents"], np.asarray(page["embeddings"], dtype=np.float32), page["metadatas"])
 
 
 def baseline_base(folder: Path, embeddings) -> Base:
     """The tutorial's splits of the same folder, embedded once with MiniLM."""
-    from bench.baseline import load_folder, split
+    from assistant.eval.tutorial import load_folder, split
 
     splits = split(load_folder(folder))
     texts = [doc.page_content for doc in splits]
@@ -129,7 +124,7 @@ def latency(search, texts: list[str], repeats: int) -> dict:
 
 
 def our_searcher(index: Path, embeddings):
-    import app
+    from assistant import app
     from assistant.settings import Settings
 
     services = app.build_services(Settings(index_dir=index, documents_dir=index / "none"))
@@ -138,7 +133,7 @@ def our_searcher(index: Path, embeddings):
 
 
 def baseline_store(persist: Path, embeddings):
-    from bench.baseline import open_vectorstore
+    from assistant.eval.tutorial import open_vectorstore
 
     return open_vectorstore(persist, embeddings)
 
@@ -193,8 +188,8 @@ def measure_baseline(folder: Path, work: Path, embeddings, sizes: list[int], tex
 
 
 def run(work: Path, *, quick: bool) -> dict:
+    from assistant.eval.tutorial import minilm
     from assistant.settings import Settings
-    from bench.baseline import minilm
 
     sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
     repeats = 3 if quick else 5

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLE = ROOT / "documents" / "ai-plus-manufacturing-policy.txt"
 
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -55,7 +53,7 @@ def settings(tmp_path: Path, docs_dir: Path):
 @pytest.fixture
 def services(settings, embeddings):
     """Real Chroma in tmp_path, the real embedding model; the LLM is set per test."""
-    import app
+    from assistant import app
 
     built = app.build_services(settings)
     built.__dict__["embeddings"] = embeddings  # share the loaded model across tests

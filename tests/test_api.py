@@ -18,7 +18,8 @@ import httpx
 import pytest
 from openai import OpenAI
 
-from assistant.api.keys import KeyCheck, load_keys
+from assistant.access import load_keys
+from assistant.api.keys import KeyCheck
 from assistant.api.limits import Admission
 from assistant.retrieval import PUBLIC_METADATA
 from tests.conftest import ROOT, SAMPLE
@@ -328,7 +329,7 @@ def test_clients_that_hang_up_mid_stream_give_their_place_back(server, fake_llm)
 def test_without_a_key_the_api_answers_only_on_loopback(settings):
     from fastapi.testclient import TestClient
 
-    import app
+    from assistant import app
     from assistant.api import create_app
 
     opened = app.build_services(settings.model_copy(update={"host": "0.0.0.0"}))
@@ -368,7 +369,10 @@ def stub_api(settings, answerer):
 
     from assistant.api import create_app
 
+    from assistant.api.jobs import IngestJobs
+
     services = SimpleNamespace(settings=settings, answerer=answerer, chat_model=SimpleNamespace(waiting=0))
+    services.jobs = IngestJobs(services)
     return TestClient(create_app(services))
 
 

@@ -53,7 +53,7 @@ def test_search_benchmark_on_the_sample_article(tmp_path, docs_dir, embeddings):
     assert figures == {"search": "bench-search.png"} and (tmp_path / "bench-search.png").stat().st_size > 0
     meta = {
         "mode": "quick",
-        "command": "python bench/run.py --quick --only search",
+        "command": "python -m bench.run --quick --only search",
         "started": "s",
         "finished": "f",
         "duration_s": 60.0,

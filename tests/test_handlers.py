@@ -222,7 +222,7 @@ def test_a_document_with_markup_is_shown_as_text_end_to_end(indexed):
 
 
 def test_login_pairs_come_from_the_setting_or_a_file(tmp_path):
-    from assistant.ui import parse_auth
+    from assistant.access import parse_auth
 
     assert parse_auth("") is None
     assert parse_auth("ann:s3cret:x, bob:pw") == [("ann", "s3cret:x"), ("bob", "pw")]

@@ -200,7 +200,7 @@ def write_hostile_folder(folder: Path) -> None:
 
 @pytest.fixture
 def hostile_services(tmp_path, docs_dir, embeddings):
-    import app
+    from assistant import app
     from assistant.settings import Settings
 
     built = app.build_services(Settings(documents_dir=docs_dir, index_dir=tmp_path / "index", max_file_mb=5))

@@ -262,7 +262,7 @@ def test_ordinary_html_is_not_touched():
 
 @pytest.fixture
 def page_services(tmp_path, embeddings, engine):
-    import app
+    from assistant import app
     from assistant.settings import Settings
 
     folder = tmp_path / "documents"

@@ -17,7 +17,7 @@ HIGHLIGHT_MIN_SHARE = 0.5  # of a covered word's box that must be tinted
 
 @pytest.fixture(scope="module")
 def indexed_pages(tmp_path_factory, embeddings):
-    import app
+    from assistant import app
     from assistant.settings import Settings
 
     work = tmp_path_factory.mktemp("preview")

@@ -17,7 +17,7 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 from langchain_core.messages import HumanMessage
 
-import app
+from assistant import app
 from assistant.answer import Answerer
 from assistant.handlers import chat_turn
 from assistant.llm import LlamaCppChat, ModelBusyError, ModelUnavailableError, make_chat_model

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from ..access import load_keys
 from .chat import ChatRoutes
 from .documents import DocumentRoutes
 from .errors import ApiError, install_error_handlers
-from .jobs import IngestJobs
-from .keys import KeyCheck, load_keys
+from .keys import KeyCheck
 from .limits import Admission, BodySizeLimit
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def create_app(services) -> FastAPI:
     in_flight = settings.llm_queue_size + 1  # one generating, the rest waiting their turn
     admission = Admission(in_flight, lambda: getattr(services.chat_model, "waiting", 0), settings.llm_queue_size)
     answer_pool = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="api-answer")
-    jobs = IngestJobs(services)
+    jobs = services.jobs
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -143,7 +143,11 @@ class DocumentRoutes:
             return library.add_document(settings.documents_dir, path, upload.filename or "", settings.max_file_mb)
 
     async def delete(self, source: str, wait: bool = False) -> dict:
-        message = library.delete_document(self.services.settings.documents_dir, source)
+        """Only a name the documents list shows is deleted; the reply never names a server path."""
+        problem = library.malformed_source(source)
+        if problem:
+            raise ApiError(400, f"Invalid document name: {problem}.", "invalid_document_name")
+        message = await run_in_threadpool(library.delete_document, self.services.settings.documents_dir, source)
         if not message.startswith("Deleted"):
             raise ApiError(404, message, "document_not_found")
         return {"deleted": source, "message": message, "ingest": await self._reindex(wait)}

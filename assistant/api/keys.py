@@ -6,30 +6,11 @@ login rule: a server opened to the network must be given keys before its API doe
 from __future__ import annotations
 
 import hmac
-from pathlib import Path
 
 from fastapi import Request
 
+from ..access import is_loopback
 from .errors import ApiError
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
-
-
-def load_keys(keys: str, keys_file: Path | None = None) -> frozenset[str]:
-    """Comma-separated keys plus a file's keys (one per line or comma-separated; ``#`` starts a comment)."""
-    found = [k.strip() for k in (keys or "").split(",")]
-    if keys_file:
-        try:
-            text = Path(keys_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValueError(f"ASSISTANT_API_KEYS_FILE {keys_file} cannot be read ({exc.strerror or exc}).") from exc
-        for line in text.splitlines():
-            found.extend(k.strip() for k in line.split("#", 1)[0].split(","))
-    return frozenset(k for k in found if k)
 
 
 class KeyCheck:

@@ -3,25 +3,59 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+MAX_JSON_DEPTH = 100  # arrays and objects inside each other; far more than any request here needs
+_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
 
-class BodyTooLarge(Exception):
-    pass
+
+class BodyTooLarge(HTTPException):
+    """Raised while a body streams in past its limit. An ``HTTPException``, so FastAPI passes it on from
+    its body parsing (instead of a 400 "error parsing the body") to the JSON error handler."""
+
+    def __init__(self, limit: int):
+        super().__init__(413, too_large_message(limit))
+        self.error_code = "request_too_large"
+
+
+def too_large_message(limit: int) -> str:
+    size = f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
+    return f"The request body is over the {size} limit."
+
+
+def nested_too_deeply(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """More than ``limit`` arrays and objects inside each other (brackets in strings do not count).
+    Python's JSON parser gives up with a RecursionError near 1,000; this refuses long before, quickly."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for bracket in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub(b'""', body)):
+        depth += 1 if bracket.group() in (b"[", b"{") else -1
+        if depth > limit:
+            return True
+    return False
 
 
 class BodySizeLimit:
-    """ASGI middleware: a ``/v1`` body over its limit gets 413 (by Content-Length, or while it streams in)."""
+    """ASGI middleware for ``/v1``: a body over its limit gets 413, by Content-Length or while it streams in
+    (chunked); a JSON body is read whole first (it is small), so it is also refused with a 400 when it is
+    nested too deeply to parse, before any route sees it."""
 
     def __init__(self, app: ASGIApp, *, json_limit: int, upload_limit: int, prefix: str = "/v1/"):
         self.app, self.json_limit, self.upload_limit, self.prefix = app, json_limit, upload_limit, prefix
 
-    def limit_for(self, scope: Scope) -> int:
+    @staticmethod
+    def is_multipart(scope: Scope) -> bool:
         headers = dict(scope.get("headers") or [])
-        multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
-        return self.upload_limit if multipart else self.json_limit
+        return headers.get(b"content-type", b"").startswith(b"multipart/")
+
+    def limit_for(self, scope: Scope) -> int:
+        return self.upload_limit if self.is_multipart(scope) else self.json_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
@@ -32,6 +66,38 @@ class BodySizeLimit:
         if declared.isdigit() and int(declared) > limit:
             await _too_large(send, limit)
             return
+        if self.is_multipart(scope):
+            await self._streamed(scope, receive, send, limit)
+        else:
+            await self._buffered(scope, receive, send, limit)
+
+    async def _buffered(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left before sending its body
+                return
+            body += message.get("body", b"")
+            if len(body) > limit:
+                await _too_large(send, limit)
+                return
+            more = message.get("more_body", False)
+        if nested_too_deeply(bytes(body)):
+            message = f"The request body is nested too deeply (over {MAX_JSON_DEPTH} levels of arrays and objects)."
+            await _json_error(send, 400, message, "invalid_request_error", "json_too_deep")
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: the disconnect, when it comes
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _streamed(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received, started = 0, False
 
         async def counted_receive() -> Message:
@@ -39,7 +105,7 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
-                raise BodyTooLarge
+                raise BodyTooLarge(limit)
             return message
 
         async def tracked_send(message: Message) -> None:
@@ -55,17 +121,13 @@ class BodySizeLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    size = f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
-    body = {
-        "error": {
-            "message": f"The request body is over the {size} limit.",
-            "type": "request_too_large",
-            "code": "request_too_large",
-        }
-    }
-    payload = json.dumps(body).encode()
+    await _json_error(send, 413, too_large_message(limit), "request_too_large", "request_too_large")
+
+
+async def _json_error(send: Send, status: int, message: str, kind: str, code: str) -> None:
+    payload = json.dumps({"error": {"message": message, "type": kind, "code": code}}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 
 

@@ -21,6 +21,7 @@ from ..places import passage_about, places_named
 from ..prompts import format_passages
 from ..retrieval import Hit
 from ..verify import citations_in, strip_citations
+from . import tutorial
 from .data import (
     answer_f1,
     corpus_folder,
@@ -30,23 +31,6 @@ from .data import (
     markdown_table,
     read_jsonl,
     select,
-)
-
-BASELINE_SYSTEM = (
-    "Use the following pieces of context to answer the question at the end. "
-    "If you don't know the answer, just say that you don't know, don't try to make up an answer. "
-    "Cite the passages you use as [n]."
-)
-_BASELINE_REFUSALS = (
-    "don't know",
-    "do not know",
-    "not mentioned",
-    "no information",
-    "not provided",
-    "don't say",
-    "不知道",
-    "没有提到",
-    "未提及",
 )
 
 
@@ -148,13 +132,7 @@ def _in_language(answer: str, question: str) -> bool:
 
 def baseline_chain(chat_model):
     """What a LangChain tutorial builds: a stuff prompt piped into the model, no checks."""
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages(
-        [("system", BASELINE_SYSTEM), ("human", "{context}\n\nQuestion: {question}")]
-    )
-    return prompt | chat_model | StrOutputParser()
+    return tutorial.chain(chat_model)
 
 
 def run_ours(answerer, question: str) -> tuple[Outcome, list[Hit]]:
@@ -169,21 +147,17 @@ def run_baseline(chain, hits: list[Hit], question: str) -> Outcome:
     """The tutorial shows whatever the model says: nothing is checked, so every answer counts as shown verified."""
     started = time.perf_counter()
     text = chain.invoke({"context": format_passages(hits), "question": question})
-    refused = any(phrase in text.lower() for phrase in _BASELINE_REFUSALS)
+    refused = tutorial.refused(text)
     cited = sorted({n for n in citations_in(text) if 1 <= n <= len(hits)})
     return Outcome(text, refused, cited, True, time.perf_counter() - started)
 
 
 def tutorial_retriever(documents: Path, places: dict[str, str]):
     """The tutorial's own index (1,000-character splitter, MiniLM, Chroma ``similarity_search``) as Hits."""
-    root = Path(__file__).resolve().parents[2]
-    sys.path.insert(0, str(root))
-    from bench.baseline import ingest, minilm, open_vectorstore
-
     persist = Path(tempfile.mkdtemp(prefix="eval-tutorial-"))
-    embeddings = minilm()
-    ingest(documents, persist, embeddings)
-    store = open_vectorstore(persist, embeddings)
+    embeddings = tutorial.minilm()
+    tutorial.ingest(documents, persist, embeddings)
+    store = tutorial.open_vectorstore(persist, embeddings)
 
     def retrieve(question: str) -> list[Hit]:
         found = store.similarity_search(question, k=4)
@@ -218,10 +192,7 @@ def document_places(documents: Path) -> dict[str, str]:
 
 
 def main(args) -> int:
-    root = Path(__file__).resolve().parents[2]
-    sys.path.insert(0, str(root))
-    import app
-
+    from .. import app
     from ..settings import Settings
 
     questions = select(read_jsonl(args.questions), limit=args.limit, sample=args.sample)

@@ -1,4 +1,4 @@
-"""`python -m assistant eval retrieval|answers`: measurements, side by side with a tutorial baseline."""
+"""`python -m assistant eval retrieval|answers|dev`: measurements, side by side with a tutorial baseline."""
 
 from __future__ import annotations
 
@@ -30,11 +30,21 @@ def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
         help="ours, chain (stuff chain on our passages), tutorial (LangChain tutorial with its own retrieval)",
     )
     answers.add_argument("--before", type=str, help="also score another pipeline's saved `ask --json` output")
+    dev = kinds.add_parser("dev", help="the shared dev sets by tuning/check half, beside the tutorial, official scorer")
+    dev.add_argument("--sets", type=str, default="local,district,sample", help="local, district, sample")
+    dev.add_argument("--systems", type=str, default="ours,tutorial", help="ours, tutorial")
+    dev.add_argument("--limit", type=int, default=0, help="answer the first N questions of each set only")
+    dev.add_argument("--out", type=str, help="folder for the answers and per-half files (default: a temp folder)")
+    dev.add_argument("--shared", type=str, help="the shared data folder (default: ../shared beside the project)")
+    dev.add_argument("--rescore", action="store_true", help="score the answers already in --out, answer nothing")
+    dev.add_argument("--json", action="store_true", help="print JSON only")
 
 
 def run_eval(args: argparse.Namespace) -> int:
     if args.what == "retrieval":
         from .retrieval import main as run
+    elif args.what == "dev":
+        from .dev import main as run
     else:
         from .answers import main as run
     return run(args)

@@ -104,24 +104,10 @@ def our_systems(services, k: int) -> dict[str, Callable[[str], Retrieved]]:
 
 def baseline_system(documents: Path, k: int) -> Callable[[str], Retrieved]:
     """What a LangChain tutorial builds: 1000/200 character splits, MiniLM, ``Chroma.similarity_search``."""
-    from langchain_chroma import Chroma
-    from langchain_core.documents import Document
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from . import tutorial
 
-    from ..embeddings import packaged_minilm_path
-
-    docs = [
-        Document(page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"source": path.name})
-        for path in document_files(documents)
-    ]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
-    embeddings = HuggingFaceEmbeddings(model_name=str(packaged_minilm_path()))
-    store = Chroma(
-        collection_name="baseline",
-        embedding_function=embeddings,
-        persist_directory=tempfile.mkdtemp(prefix="eval-baseline-"),
-    )
+    store = tutorial.open_vectorstore(Path(tempfile.mkdtemp(prefix="eval-baseline-")), tutorial.minilm(), "baseline")
+    splits = tutorial.split(tutorial.load_folder(documents, document_files(documents)))
     store.add_documents(splits)
     return lambda query: [(d.page_content, d.metadata["source"]) for d in store.similarity_search(query, k=k)]
 
@@ -136,11 +122,7 @@ def measure(questions: list[Question], retrieve: Callable[[str], Retrieved]) -> 
 
 
 def build_services(documents: Path, index: Path | None):
-    root = str(Path(__file__).resolve().parents[2])
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    import app
-
+    from .. import app
     from ..settings import Settings
 
     return app.build_services(Settings(documents_dir=documents, index_dir=index or tempfile.mkdtemp(prefix="eval-")))

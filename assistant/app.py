@@ -47,6 +47,13 @@ class Services:
         return KeywordIndex(lambda: self.store.records(), self.store.version)
 
     @cached_property
+    def jobs(self):
+        """Re-index passes, one at a time and coalesced: the web UI and the HTTP API share them."""
+        from assistant.api.jobs import IngestJobs
+
+        return IngestJobs(self)
+
+    @cached_property
     def funding(self):
         """Funding provisions derived from the indexed chunks, refreshed when the index changes (issue 16)."""
         from assistant.funding.records import FundingIndex
@@ -149,9 +156,14 @@ def build_services(settings: Settings | None = None) -> Services:
 
 def serve(services: Services) -> None:
     """The web UI and the HTTP API in one process: same settings, same services, same model queue."""
+    import logging
+
+    from assistant.access import check_exposure
     from assistant.api import create_app
     from assistant.ui import build_ui, launch
 
+    for warning in check_exposure(services.settings):  # raises when the network would reach it unprotected
+        logging.getLogger(__name__).warning(warning)
     launch(build_ui(services), services.settings, create_app(services))
 
 
