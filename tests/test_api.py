@@ -368,7 +368,6 @@ def stub_api(settings, answerer):
     from fastapi.testclient import TestClient
 
     from assistant.api import create_app
-
     from assistant.api.jobs import IngestJobs
 
     services = SimpleNamespace(settings=settings, answerer=answerer, chat_model=SimpleNamespace(waiting=0))
