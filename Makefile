@@ -1,5 +1,5 @@
 # Two commands for a new machine: `make run` and `make test`.
-# What is installed is what the lock files say (README "Dependencies"): requirements.lock for the chat,
+# What is installed is what the lock files say (README "Dependencies"): requirements.txt for the chat,
 # requirements-dev.lock (a superset) for tests and benchmarks, both with hashes, installed by uv.
 PYTHON ?= python3
 VENV ?= .venv
@@ -31,8 +31,8 @@ $(UV): requirements-uv.lock
 	touch $(UV)
 
 # `uv pip sync` makes the venv exactly the lock (removes what it does not name), then the project itself.
-$(VENV)/.installed: requirements.lock pyproject.toml $(UV)
-	$(UV) pip sync -q --python $(PY) --require-hashes $(UV_SOURCES) requirements.lock
+$(VENV)/.installed: requirements.txt pyproject.toml $(UV)
+	$(UV) pip sync -q --python $(PY) --require-hashes $(UV_SOURCES) requirements.txt
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	rm -f $(VENV)/.installed-dev && touch $@
 
@@ -48,13 +48,13 @@ install-dev: $(VENV)/.installed-dev
 # Regenerate the locks from pyproject.toml (after editing a version there); commit all three files.
 lock: $(UV)
 	$(UV) pip compile -q --no-header --generate-hashes --python-version 3.11 $(UV_SOURCES) \
-		--extra models pyproject.toml -o requirements.lock
+		--extra models pyproject.toml -o requirements.txt
 	$(UV) pip compile -q --no-header --generate-hashes --python-version 3.11 $(UV_SOURCES) \
-		--extra models --extra dev -c requirements.lock pyproject.toml -o requirements-dev.lock
+		--extra models --extra dev -c requirements.txt pyproject.toml -o requirements-dev.lock
 
 # The chat needs the runtime lock only; after `make test` the dev lock (a superset) already covers it.
 model: $(if $(wildcard $(VENV)/.installed-dev),install-dev,install)
-	$(PY) -c "from assistant.models import prepare_model_file; from assistant.settings import Settings; \
+	$(PY) -c "from assistant.llm.weights import prepare_model_file; from assistant.settings import Settings; \
 s = Settings(); print('model:', prepare_model_file(s.llm, s.cache_dir))"
 
 # Debian's Chromium for the browser test (Playwright drives it; no browser is ever downloaded).

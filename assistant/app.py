@@ -29,27 +29,34 @@ class Services:
 
     @cached_property
     def embeddings(self):
-        from assistant.embeddings import make_embeddings
+        from assistant.search.embeddings import make_embeddings
 
         return make_embeddings(self.settings.embeddings, self.settings.n_threads)
 
     @cached_property
     def store(self):
-        from assistant.store import collection_name, open_store
+        from assistant.search.store import collection_name, open_store
 
         name = collection_name(self.settings.collection, self.settings.embeddings)
         return open_store(index_dir=self.settings.index_dir, chroma_url=self.settings.chroma_url, name=name)
 
     @cached_property
     def keyword(self):
-        from assistant.keyword import KeywordIndex
+        """BM25, saved at ingest in ``keyword_index_dir`` (one folder per index) and loaded from there (issue 26).
+        A process on the embedded index may save one it had to build; with a Chroma server only ingests do."""
+        from assistant.search.keyword import KeywordIndex, store_version
+        from assistant.search.store import collection_name
 
-        return KeywordIndex(lambda: self.store.records(), self.store.version)
+        s = self.settings
+        folder = (s.keyword_index_dir or s.index_dir / "keyword") / collection_name(s.collection, s.embeddings)
+        return KeywordIndex(
+            lambda: self.store.records(), lambda: store_version(self.store), folder=folder, writer=not s.chroma_url
+        )
 
     @cached_property
     def jobs(self):
         """Re-index passes, one at a time and coalesced: the web UI and the HTTP API share them."""
-        from assistant.api.jobs import IngestJobs
+        from assistant.service.jobs import IngestJobs
 
         return IngestJobs(self)
 
@@ -62,7 +69,7 @@ class Services:
 
     @cached_property
     def searcher(self):
-        from assistant.retrieval import HybridSearcher
+        from assistant.search.hybrid import HybridSearcher
 
         s = self.settings
         return HybridSearcher(
@@ -79,14 +86,14 @@ class Services:
 
     @cached_property
     def chat_model(self):
-        from assistant.llm import make_chat_model
+        from assistant.llm.backends import make_chat_model
 
         return make_chat_model(self.settings)
 
     @cached_property
     def answerer(self):
         from assistant.answer import Answerer
-        from assistant.embeddings import cross_lingual_support
+        from assistant.search.embeddings import cross_lingual_support
 
         return Answerer(
             self.searcher,
@@ -99,7 +106,7 @@ class Services:
 
     @property
     def min_relevance(self):
-        from assistant.embeddings import RelevanceThreshold, calibrated_relevance
+        from assistant.search.embeddings import RelevanceThreshold, calibrated_relevance
 
         s, calibrated = self.settings, calibrated_relevance(self.settings.embeddings)
         same = calibrated.same_language if s.min_relevance is None else s.min_relevance
@@ -107,7 +114,7 @@ class Services:
         return RelevanceThreshold(same, cross)
 
     def ingest(self, *, rebuild: bool = False, progress=None, page_progress=None):
-        from assistant.ingest import ChunkingOptions, ingest
+        from assistant.ingest.indexer import ChunkingOptions, ingest
 
         s = self.settings
         options = ChunkingOptions(s.chunk_tokens, s.chunk_overlap_tokens, int(s.max_file_mb * 1_000_000))
@@ -121,6 +128,7 @@ class Services:
                 progress=progress,
                 pages=self.page_reader if s.ocr else None,
                 page_progress=page_progress,
+                keyword=self.keyword,
             )
 
     @property
@@ -130,8 +138,8 @@ class Services:
     @cached_property
     def page_reader(self):
         """OCR of scanned pages and images within the per-document budget (issue 17)."""
-        from assistant.pages.ocr import OcrEngine, PageCache
-        from assistant.pages.scan import PageBudget, PageReader
+        from assistant.ingest.pages.ocr import OcrEngine, PageCache
+        from assistant.ingest.pages.scan import PageBudget, PageReader
 
         s = self.settings
         budget = PageBudget(s.ocr_max_pages, s.ocr_max_seconds)
@@ -140,8 +148,8 @@ class Services:
     @cached_property
     def previewer(self):
         """Page images with the cited passage highlighted, and text passages in context (issue 17)."""
-        from assistant.pages.ocr import PageCache
-        from assistant.pages.preview import Previewer
+        from assistant.ingest.pages.ocr import PageCache
+        from assistant.ingest.pages.preview import Previewer
 
         s = self.settings
         max_bytes = int(s.max_file_mb * 1_000_000)
@@ -160,7 +168,7 @@ def serve(services: Services) -> None:
 
     from assistant.access import check_exposure
     from assistant.api import create_app
-    from assistant.ui import build_ui, launch
+    from assistant.web.layout import build_ui, launch
 
     for warning in check_exposure(services.settings):  # raises when the network would reach it unprotected
         logging.getLogger(__name__).warning(warning)

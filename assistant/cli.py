@@ -10,12 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-from .settings import Settings
+from assistant.settings import Settings
 
 
 def _load_app():
     """The composition root, imported only when a command needs it (``--help`` stays instant)."""
-    from . import app
+    from assistant import app
 
     return app
 
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     funding.add_argument("--keyword", help="only provisions mentioning this (算力, 模型券, …)")
     funding.add_argument("--csv", action="store_true", help="print CSV only")
 
-    from .eval.command import add_eval_parser
+    from assistant.eval.command import add_eval_parser
 
     add_eval_parser(sub, common)
     return parser
@@ -90,7 +90,7 @@ def _emit(obj: dict) -> None:
 
 
 def cmd_ingest(services, args) -> int:
-    from .ingest import document_files
+    from assistant.ingest.indexer import document_files
 
     bar = None
     if not args.json and sys.stderr.isatty():
@@ -125,19 +125,13 @@ def cmd_ingest(services, args) -> int:
 
 
 def cmd_search(services, args) -> int:
-    from .retrieval import Filter
+    from assistant.service.filters import parse_where
+    from assistant.service.queries import search_rows
 
-    filters = Filter.parse(args.where)
+    filters = parse_where(args.where)
     k = args.k or services.settings.top_k
     for query in _inputs(args):
-        if args.mode == "hybrid":
-            hits = services.searcher.search_balanced(query, k, filters)
-        else:
-            hits = services.searcher.search(query, k, filters, mode=args.mode)
-        rows = [
-            {"rank": rank, "score": round(hit.score, 6), **hit.public_metadata(), "text": hit.text}
-            for rank, hit in enumerate(hits, start=1)
-        ]
+        rows = search_rows(services.searcher, query, k, filters, args.mode)
         if args.json:
             _emit({"query": query, "hits": rows})
         else:
@@ -149,19 +143,21 @@ def cmd_search(services, args) -> int:
 
 
 def cmd_ask(services, args) -> int:
-    from .retrieval import Filter
+    from assistant.answer.events import Final, Token
+    from assistant.service.filters import parse_where
+    from assistant.service.queries import ask_json
 
-    filters = Filter.parse(args.where)
+    filters = parse_where(args.where)
     for question in _inputs(args):
         if args.json:
-            _emit(services.answerer.ask(question, filters=filters).as_dict())
+            _emit(ask_json(services.answerer, question, filters))
             continue
         answer = None
         for event in services.answerer.stream(question, filters=filters):
-            if event["type"] == "token":
-                print(event["text"], end="", file=sys.stderr, flush=True)
-            elif event["type"] == "final":
-                answer = event["answer"]
+            if isinstance(event, Token):
+                print(event.text, end="", file=sys.stderr, flush=True)
+            elif isinstance(event, Final):
+                answer = event.answer
         print(file=sys.stderr)
         print(answer.text)
         print("verified" if answer.verified else "not fully verified", "(refused)" if answer.refused else "")
@@ -183,8 +179,8 @@ def _funding_filters(expressions: list[str] | None) -> tuple[list[str], list[str
 
 
 def cmd_funding(services, args) -> int:
-    from .funding.export import to_csv
-    from .funding.query import find_provisions, format_ratio, format_yuan
+    from assistant.funding.export import to_csv
+    from assistant.funding.query import find_provisions, format_ratio, format_yuan
 
     places, sources = _funding_filters(args.where)
     records = find_provisions(
@@ -204,7 +200,7 @@ def cmd_funding(services, args) -> int:
 
 
 def cmd_serve(services, args) -> int:
-    from .access import check_exposure
+    from assistant.access import check_exposure
 
     check_exposure(services.settings)  # before indexing: a refused start costs nothing
     if not args.no_ingest:
@@ -216,10 +212,10 @@ def cmd_serve(services, args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .store import IndexUnavailableError
+    from assistant.search.store import IndexUnavailableError
 
     if args.command == "eval":
-        from .eval.command import run_eval
+        from assistant.eval.command import run_eval
 
         return run_eval(args)
     services = _load_app().build_services(_settings(args))

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Where the joined model file is cached.")
     collection: str = Field("policy", description="Chroma collection name.")
     chroma_url: str = Field("", description="Chroma server URL; empty uses the embedded index_dir.")
+    keyword_index_dir: Path | None = Field(
+        None,
+        description="Where ingest saves the BM25 index that every process loads (memory-mapped); unset: "
+        "index_dir/keyword. Replicas of one Chroma server point this at one shared folder.",
+    )
 
     # embeddings and chunking
     embeddings: str = Field(

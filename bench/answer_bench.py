@@ -33,16 +33,18 @@ def timed_stream(tokens: Iterable[str], started: float, started_cpu: float) -> d
 
 
 def ask_ours(answerer, question: str) -> dict:
+    from assistant.answer.events import Final, Token
+
     outcome = {}
 
     def tokens():
         for event in answerer.stream(question):
             outcome.setdefault("first_progress_s", time.perf_counter() - started)  # passages shown, or the answer
-            if event["type"] == "token":
-                yield event["text"]
-            elif event["type"] == "final":
-                outcome["refused"] = event["answer"].refused
-                outcome["verified"] = event["answer"].verified
+            if isinstance(event, Token):
+                yield event.text
+            elif isinstance(event, Final):
+                outcome["refused"] = event.answer.refused
+                outcome["verified"] = event.answer.verified
 
     started, started_cpu = time.perf_counter(), time.process_time()
     timed = timed_stream(tokens(), started, started_cpu)
@@ -83,7 +85,7 @@ def load_model(chat_model) -> float:
 def run(work: Path, *, quick: bool) -> dict:
     from assistant import app
     from assistant.eval.answers import baseline_chain
-    from assistant.llm import model_label
+    from assistant.llm.backends import model_label
     from assistant.settings import Settings
     from bench import baseline
 

@@ -224,7 +224,7 @@ def main(argv=None) -> int:
 
 
 def environment(args, load_before: float) -> dict:
-    from assistant.llm import model_label
+    from assistant.llm.backends import model_label
     from assistant.settings import Settings
 
     model = "fake extractive model (tests/fake_llm.py)" if args.fake_llm else model_label(Settings())

@@ -21,7 +21,7 @@ from assistant.eval.tutorial import ingest, minilm, open_vectorstore, stuff_cont
 def answer_questions(folder: Path, persist_dir: Path, questions: list[str]) -> None:
     """The tutorial as a running app: index, then answer; prints one event line per step for the memory probe."""
     from assistant.eval.tutorial import chain as tutorial_chain
-    from assistant.llm import make_chat_model
+    from assistant.llm.backends import make_chat_model
     from assistant.settings import Settings
 
     embeddings = minilm()

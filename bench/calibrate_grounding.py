@@ -67,8 +67,8 @@ def main() -> int:
     parser.add_argument("--only", default="", help="one direction, e.g. en→en")
     args = parser.parse_args()
     from assistant.answer.evidence import Relevance
-    from assistant.embeddings import make_embeddings
-    from assistant.numbers import split_sentences
+    from assistant.search.embeddings import make_embeddings
+    from assistant.text.sentences import split_sentences
 
     relevance = Relevance(make_embeddings(args.embeddings, 2))
     report = {}

@@ -40,7 +40,7 @@ def services_for(documents: Path, index: Path, shared_from=None):
 
 def best_match(services, question: str) -> tuple[float, bool]:
     """The best chunk's similarity, and whether that chunk is in the question's language."""
-    from assistant.chunking import detect_language
+    from assistant.text.language import detect_language
 
     hits = services.searcher.dense(question, 1)
     if not hits:

@@ -30,11 +30,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_document
+from assistant.ingest.metadata import extract_metadata
 
-from assistant.chunking import chunk_document  # noqa: E402
-from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, load_document  # noqa: E402
-from assistant.metadata import extract_metadata  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 MAX_BYTES = 2_000_000
 TOKENS = [

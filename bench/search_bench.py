@@ -156,7 +156,7 @@ def grow_and_measure(name: str, write, search, base: Base, sizes: list[int], tex
 
 
 def ours_embeddings(settings):
-    from assistant.embeddings import make_embeddings
+    from assistant.search.embeddings import make_embeddings
 
     return make_embeddings(settings.embeddings, settings.n_threads)
 

@@ -17,10 +17,19 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def shared_path(*parts: str) -> Path:
+    """A file of ../shared; a test needing a missing one is skipped on a laptop and fails in CI (env ``CI``),
+    where a green run must mean every test ran."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data {path} is not present beside the project")
+        message = f"shared data {path} is not present beside the project"
+        if in_ci():
+            pytest.fail(f"{message}: CI must check out ../shared", pytrace=False)
+        pytest.skip(message)
     return path
 
 
@@ -30,9 +39,29 @@ def read_jsonl(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def embeddings():
-    from assistant.embeddings import make_embeddings
+    """The real embedding model: for tests of retrieval, grounding and answers."""
+    from assistant.search.embeddings import make_embeddings
 
     return make_embeddings("e5", threads=2)
+
+
+def fake_embedding_model(size: int = 64):
+    """Deterministic vectors from a hash of the text, computed instantly: some vectors, no meaning."""
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    return DeterministicFakeEmbedding(size=size)
+
+
+@pytest.fixture(scope="session")
+def fake_embeddings():
+    """For tests that need an index but measure neither which passage ranks first nor what an answer says
+    (documents, uploads, previews, plumbing). A module switches its ``services``/``indexed`` to it with
+
+        @pytest.fixture(scope="module")
+        def embeddings(fake_embeddings):
+            return fake_embeddings
+    """
+    return fake_embedding_model()
 
 
 @pytest.fixture
@@ -70,7 +99,7 @@ def indexed(services):
 @pytest.fixture(scope="session")
 def real_chat_model():
     """The real default model (Qwen2.5-Coder-1.5B Q4_K_M via llama.cpp), loaded once per session."""
-    from assistant.llm import make_chat_model
+    from assistant.llm.backends import make_chat_model
     from assistant.settings import Settings
 
     return make_chat_model(Settings())

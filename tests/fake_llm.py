@@ -13,7 +13,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-_WORD = re.compile(r"[a-z0-9]{3,}|[\u4e00-\u9fff]")
+from assistant.text.language import CJK
+from assistant.text.sentences import split_sentences
+
+_WORD = re.compile(rf"[a-z0-9]{{3,}}|[{CJK}]")
 _PASSAGE = re.compile(r"^\[(\d+)\][^\n]*\n(.*?)(?=^\[\d+\] |\Z)", re.M | re.S)
 
 
@@ -32,7 +35,7 @@ def extractive_reply(prompt: str) -> str:
     best = (0, "", 0)
     for match in _PASSAGE.finditer(passages_text.split("Passages:\n", 1)[-1]):
         n, body = int(match.group(1)), match.group(2)
-        for sentence in re.split(r"(?<=[.!?。！？])\s*", body):
+        for sentence in split_sentences(body):
             score = len(wanted & words(sentence))
             if sentence.strip() and score > best[0]:
                 best = (score, sentence.strip(), n)

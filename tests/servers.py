@@ -136,3 +136,20 @@ def start_app(env: dict[str, str], log: Path, *, timeout_s: float = 300.0) -> Se
     port = free_port()
     command = [sys.executable, "-m", "assistant", "serve", "--host", LOOPBACK, "--port", str(port)]
     return start(command, port=port, ready_path="/", log=log, timeout_s=timeout_s, env=env)
+
+
+def kill_when_stalled(process: subprocess.Popen, stalled: Path, what: str, timeout_s: float = 120.0) -> None:
+    """SIGKILL ``process`` as soon as it creates ``stalled`` (a fake model marks the point to die at)."""
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not stalled.exists():
+            if process.poll() is not None:
+                error = process.stderr.read() if process.stderr else ""
+                raise AssertionError(error.decode() if isinstance(error, bytes) else error)
+            assert time.monotonic() < deadline, f"the process never reached {what}"
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(60)
+        if process.stderr:
+            process.stderr.close()

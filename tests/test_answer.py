@@ -7,7 +7,7 @@ import re
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.answer import Answerer
-from assistant.retrieval import NO_FILTER
+from assistant.search.hybrid import NO_FILTER
 
 
 def answerer_with(indexed, *responses: str) -> Answerer:
@@ -96,7 +96,7 @@ def test_hostile_questions_are_answered_or_rejected_politely(indexed):
 
 
 def test_an_off_topic_question_is_refused_before_the_model_runs(indexed):
-    from assistant.embeddings import calibrated_relevance
+    from assistant.search.embeddings import calibrated_relevance
 
     threshold = calibrated_relevance("e5")  # the fixture's embedding model
     assert threshold.same_language > 0, "bench/calibrate_refusal.py sets a threshold for e5"
@@ -107,7 +107,7 @@ def test_an_off_topic_question_is_refused_before_the_model_runs(indexed):
 
 
 def test_the_relevance_threshold_keeps_every_answerable_dev_question(indexed, dev_questions):
-    from assistant.embeddings import calibrated_relevance
+    from assistant.search.embeddings import calibrated_relevance
 
     answerer = Answerer(indexed.searcher, FakeListChatModel(responses=[]), min_relevance=calibrated_relevance("e5"))
     kept = [q["id"] for q in dev_questions if q["answers"] and not answerer.off_topic(q["question"], NO_FILTER)]
@@ -124,7 +124,7 @@ def test_the_extractive_answer_quotes_a_relevant_sentence_the_draft_points_at(em
     from assistant.answer.ground import Scope
     from assistant.answer.question import analyse
     from assistant.answer.repair import extractive_answer
-    from assistant.retrieval import Hit
+    from assistant.search.hybrid import Hit
 
     hits = [
         Hit("a", "The meeting stressed computing power. It called for an open-source ecosystem.", {}),
@@ -159,13 +159,14 @@ def test_a_comparison_is_a_table_with_a_column_per_city_and_a_citation_in_every_
     for row in rows:  # no cell cites a passage about the other city
         assert all(int(n) in beijing for n in re.findall(r"\[(\d+)\]", row[0]))
         assert all(int(n) in shenzhen for n in re.findall(r"\[(\d+)\]", row[1]))
-    assert "four action plans" in answer.text and answer.verified
+    assert "four action plans" in answer.text
+    assert answer.badge == "quoted" and not answer.verified, "cells are the sources' own words: Quoted, not Verified"
 
 
 def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_figure():
     from assistant.answer.compare import CELL_CHARS, _excerpt
     from assistant.answer.evidence import sentences_of
-    from assistant.retrieval import Hit
+    from assistant.search.hybrid import Hit
 
     text = "The municipal bureau " + "recently and very publicly " * 12 + "announced support of up to RMB 5 million."
     (sentence,) = sentences_of([Hit("x", text, {})])
@@ -175,7 +176,7 @@ def test_a_long_cell_shows_the_part_of_the_sentence_that_states_the_figure():
 
 
 def test_an_uncited_chinese_sentence_is_attributed_to_the_english_passage_that_states_it(indexed):
-    from assistant.embeddings import cross_lingual_support
+    from assistant.search.embeddings import cross_lingual_support
 
     draft = "北京的行动计划提出了16项措施，支持企业发展。"
     answerer = Answerer(
@@ -192,7 +193,7 @@ def test_cross_lingual_agreement_follows_the_calibrated_similarity():
     from assistant.answer.evidence import Relevance, sentences_of
     from assistant.answer.ground import Scope, _best_agreement
     from assistant.answer.question import analyse
-    from assistant.retrieval import Hit
+    from assistant.search.hybrid import Hit
 
     class SimilarityOf080(Embeddings):
         def embed_query(self, text):

@@ -19,9 +19,10 @@ import pytest
 from openai import OpenAI
 
 from assistant.access import load_keys
+from assistant.answer.events import Final, Passages
 from assistant.api.keys import KeyCheck
 from assistant.api.limits import Admission
-from assistant.retrieval import PUBLIC_METADATA
+from assistant.search.hybrid import PUBLIC_METADATA
 from tests.conftest import ROOT, SAMPLE
 from tests.fake_llm import FakeChatServer, extractive_reply
 from tests.servers import running, start_app
@@ -348,7 +349,7 @@ class SlowAnswerer:
         self.fail = fail
 
     def stream(self, question, history=(), filters=None):
-        yield {"type": "passages", "rewritten_question": question, "hits": []}
+        yield Passages(question, [])
         time.sleep(0.5)
         if self.fail:
             raise self.fail
@@ -356,19 +357,20 @@ class SlowAnswerer:
         answer.as_dict = lambda: {
             "citations": [{"n": 1, "text": "RMB 30 million"}],
             "verified": True,
+            "badge": "verified",
             "unverified": [],
             "refused": False,
             "notices": [],
             "rewritten_question": question,
         }
-        yield {"type": "final", "answer": answer}
+        yield Final(answer)
 
 
 def stub_api(settings, answerer):
     from fastapi.testclient import TestClient
 
     from assistant.api import create_app
-    from assistant.api.jobs import IngestJobs
+    from assistant.service.jobs import IngestJobs
 
     services = SimpleNamespace(settings=settings, answerer=answerer, chat_model=SimpleNamespace(waiting=0))
     services.jobs = IngestJobs(services)
@@ -377,7 +379,7 @@ def stub_api(settings, answerer):
 
 def test_a_waiting_stream_sends_heartbeats_and_a_failure_arrives_as_an_error_event(settings, monkeypatch):
     from assistant.api import chat
-    from assistant.store import IndexUnavailableError
+    from assistant.search.store import IndexUnavailableError
 
     monkeypatch.setattr(chat, "HEARTBEAT_S", 0.05)
     body = {"messages": [{"role": "user", "content": "funding cap?"}], "stream": True}

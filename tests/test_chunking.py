@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document, estimate_tokens
+from assistant.ingest.chunking import chunk_document, estimate_tokens
 
 CHINESE_PLAN = """北京市人工智能赋能新型工业化行动方案（2025年）
 一、总体要求

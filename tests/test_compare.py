@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.answer import Answerer
+from assistant.service.filters import parse_where
 
 HEFEI = """合肥市加快人工智能产业发展若干政策
 合政〔2025〕7号
@@ -58,12 +59,11 @@ def test_a_compared_place_without_documents_gets_a_not_stated_column(two_cities)
 
 
 def test_the_documents_tab_and_filters_know_each_documents_place(two_cities, services):
-    from assistant.ingest import list_documents
-    from assistant.retrieval import Filter
+    from assistant.ingest.indexer import list_documents
 
     regions = {row["source"]: row["region"] for row in list_documents(services.store)}
     assert regions["hefei-ai-policy.txt"] == "Hefei" and regions["wuhan-ai-measures.txt"] == "Wuhan"
-    hits = services.searcher.search("算力补贴", 4, Filter.parse(["region=合肥"]))
+    hits = services.searcher.search("算力补贴", 4, parse_where(["region=合肥"]))
     assert hits and {h.metadata["source"] for h in hits} == {"hefei-ai-policy.txt"}
 
 
@@ -82,3 +82,15 @@ def test_two_documents_of_one_place_are_compared_as_parties(two_cities, services
     cells = first.split("|")[2:4]
     sources = [cited_sources(cell, answer) for cell in cells]
     assert {"hefei-ai-plan-2024.txt"} in sources and {"hefei-ai-policy.txt"} in sources
+
+
+def test_a_table_of_the_documents_own_headings_is_quoted_not_verified(two_cities):
+    answer = two_cities.ask("比较合肥和武汉的人工智能政策。")
+    assert not answer.refused and answer.text.startswith("| 方面 |")
+    assert answer.badge == "quoted" and not answer.verified, "no aspect asked: the cells are for the reader to judge"
+
+
+def test_a_table_on_an_aspect_that_is_not_money_is_quoted_not_verified(two_cities):
+    answer = two_cities.ask("Compare Hefei and Wuhan on talent introduction.")
+    assert not answer.refused and answer.text.startswith("| Aspect |")
+    assert answer.badge == "quoted" and not answer.verified, "only figures are bound; a cell on the subject is a quote"

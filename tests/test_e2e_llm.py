@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answerer
+from assistant.answer.events import Final, Passages, Token
 
 pytestmark = pytest.mark.llm
 
@@ -14,9 +15,10 @@ def test_funding_cap_is_answered_with_the_exact_figure_and_its_passage(indexed, 
     events = list(
         answerer.stream("What is the funding cap for new equipment with demonstrative value in Beijing's plan?")
     )
-    assert [e["type"] for e in events][0] == "passages"
-    assert any(e["type"] == "token" for e in events), "the answer streams"
-    answer = events[-1]["answer"]
+    assert isinstance(events[0], Passages)
+    assert any(isinstance(e, Token) for e in events), "the answer streams"
+    assert isinstance(events[-1], Final)
+    answer = events[-1].answer
     assert "30 million" in answer.text
     assert not answer.refused and answer.verified
     cited_texts = [answer.passages[n - 1].text for n in answer.cited]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.e5_torch import E5Torch
+from assistant.search.e5_torch import E5Torch
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ai-plus-manufacturing-policy.txt"
 POLICY = (

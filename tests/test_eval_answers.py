@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.eval.answers import Outcome, Tally
-from assistant.retrieval import Hit
+from assistant.search.hybrid import Hit
 
 BEIJING = Hit("b", "Beijing's plan introduces 16 measures and support of up to RMB 30 million.", {"source": "a.txt"})
 SHENZHEN = Hit("s", "Shenzhen released four action plans in March.", {"source": "a.txt"})

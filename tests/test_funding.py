@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.eval.funding import Score, score
 from assistant.funding.extract import extract_provisions, tidy
 from assistant.funding.query import find_provisions, render_markdown_table
 from assistant.funding.records import FundingIndex, stitch
-from assistant.funding.scoring import Score, score
-from assistant.store import StoredChunk
+from assistant.search.store import StoredChunk
 from tests.test_funding_tab import record as make_record
 
 from .conftest import read_jsonl, shared_path

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from assistant.funding.records import FundingIndex, FundingRecord
-from assistant.funding.tab import (
+from assistant.web.funding_tab import (
     EMPTY_PASSAGE,
     TABLE_HEADERS,
     export_files,
@@ -23,6 +25,12 @@ NOTICE = (
     "1.支持算力应用。发放 2 亿元算力券。对租用智能算力的企业，给予最高 30%、最高 500 万元补贴。\n\n"
     "2.支持场景建设。对<script>alert(1)</script>标杆场景项目，给予最高 1000 万元支持。\n\n"
 )
+
+
+@pytest.fixture(scope="module")
+def embeddings(fake_embeddings):
+    """These tests need an index, not retrieval: ``services`` and ``indexed`` embed with fake vectors."""
+    return fake_embeddings
 
 
 def record(**changes) -> FundingRecord:

@@ -15,9 +15,9 @@ from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
 from assistant.answer.pipeline import render
 from assistant.answer.question import analyse
 from assistant.answer.repair import extractive_answer
-from assistant.embeddings import cross_lingual_support
 from assistant.places import gazetteer
-from assistant.retrieval import Hit
+from assistant.search.embeddings import cross_lingual_support
+from assistant.search.hybrid import Hit
 
 
 def code(name: str) -> str:

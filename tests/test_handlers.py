@@ -8,7 +8,10 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.answer import Answer, Answerer
-from assistant.handlers import (
+from assistant.answer.verify import verify_answer
+from assistant.search.hybrid import NO_FILTER, Hit
+from assistant.search.store import IndexUnavailableError
+from assistant.web.handlers import (
     EMPTY_SOURCES,
     Turn,
     answer_markdown,
@@ -26,9 +29,6 @@ from assistant.handlers import (
     reply_markdown,
     status_text,
 )
-from assistant.retrieval import NO_FILTER, Hit
-from assistant.store import IndexUnavailableError
-from assistant.verify import verify_answer
 
 FUNDING_QUESTION = "What is the funding cap for new equipment with demonstrative value in Beijing's plan?"
 FUNDING_SENTENCE = "the plan offers support of up to RMB 30 million"
@@ -93,7 +93,7 @@ def test_finished_answer_shows_linked_citations_and_its_badge():
     unverified = answer_markdown(answer_for("Q?", "Up to RMB 50 million [1].", hits))
     assert "Not fully verified" in unverified
     refused = answer_markdown(Answer("Q?", "Q?", "The indexed documents don't say.", True, hits))
-    assert "Not in the documents" in refused
+    assert "Not found in the documents" in refused
 
 
 def test_bubble_says_what_is_happening_before_the_first_token():
@@ -123,15 +123,16 @@ def test_chat_turn_streams_then_finishes_with_cited_verified_answer(indexed):
 
 
 def test_follow_up_uses_the_earlier_question_and_numbers_its_own_turn(indexed):
-    reply = f"{FUNDING_SENTENCE} [1]."
-    first = run_turn(answerer(indexed, reply, reply), FUNDING_QUESTION)[-1][2]
-    assert context_questions(first) == [FUNDING_QUESTION]
-    messages, panel, turns = run_turn(
-        answerer(indexed, "Shenzhen released four action plans [1]."), "And Shenzhen?", first
-    )[-1]
+    question = "Which action plan did Beijing issue?"
+    reply = "The Beijing Municipal Bureau of Economy and Information Technology issued the Beijing Action Plan [1]."
+    first = run_turn(answerer(indexed, reply, reply), question)[-1][2]
+    assert context_questions(first) == [question]
+    follow_up = "In March, Shenzhen released four action plans [1]."
+    messages, panel, turns = run_turn(answerer(indexed, follow_up, follow_up), "And Shenzhen?", first)[-1]
     assert len(turns) == 2 and len(messages) == 4
-    assert "Shenzhen" in turns[1].answer.rewritten_question and "funding cap" in turns[1].answer.rewritten_question
-    assert "#passage-2-" in messages[-1]["content"] or turns[1].answer.refused
+    assert turns[1].answer.rewritten_question == "Which action plan did Shenzhen issue?"
+    assert not turns[1].answer.refused, "the documents say what Shenzhen released: answered, not refused"
+    assert "four action plans" in turns[1].answer.text and "#passage-2-" in messages[-1]["content"]
     assert panel.index("id='turn-2'") < panel.index("id='turn-1'")
 
 
@@ -143,7 +144,7 @@ def test_filters_narrow_retrieval(indexed):
     assert region_choices == [("All regions", ""), ("National", "National")]
     assert document_choices == [("All documents", ""), ("A (a.txt)", "a.txt")]
     assert make_filter("", "") == NO_FILTER
-    assert make_filter("Beijing", "a.txt").equals == {"region": "Beijing", "source": "a.txt"}
+    assert make_filter("Beijing", "a.txt").equals == {"region_code": "110000", "source": "a.txt"}
 
     *_, (_, panel, turns) = run_turn(answerer(indexed, "x"), FUNDING_QUESTION, filters=make_filter("Atlantis", ""))
     assert turns[-1].answer.refused and turns[-1].answer.passages == []
@@ -152,13 +153,30 @@ def test_filters_narrow_retrieval(indexed):
 
 def test_a_failing_search_becomes_a_sentence_in_the_chat():
     class BrokenSearcher:
+        """Lists what is indexed like a working index, then fails on the search itself."""
+
+        def __init__(self):
+            self.searched: list[tuple] = []
+
+        def indexed_places(self):
+            return frozenset()
+
+        def indexed_documents(self):
+            return []
+
+        def documents_named(self, *args):
+            return []
+
         def search_balanced(self, *args):
+            self.searched.append(args)
             raise IndexUnavailableError("Cannot open the index at /srv/index: disk I/O error")
 
-        indexed_places = documents_named = search_balanced
+        search = search_parties = search_about = dense = bm25 = search_balanced
 
-    broken = Answerer(BrokenSearcher(), FakeListChatModel(responses=["x"]))
+    searcher = BrokenSearcher()
+    broken = Answerer(searcher, FakeListChatModel(responses=["x"]))
     messages, _, turns = run_turn(broken, FUNDING_QUESTION)[-1]
+    assert searcher.searched, "the question reached the search"
     assert turns[-1].error == "Cannot open the index at /srv/index: disk I/O error"
     assert "Sorry, no answer this time: Cannot open the index" in messages[-1]["content"]
     assert "Traceback" not in messages[-1]["content"]

@@ -19,11 +19,11 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.answer import Answer, Answerer
-from assistant.handlers import answer_markdown, chat_turn, render_sources
-from assistant.metadata import instructions_to_assistants
-from assistant.numbers import find_figures
-from assistant.retrieval import Hit
-from assistant.verify import verify_answer
+from assistant.answer.verify import verify_answer
+from assistant.ingest.metadata import instructions_to_assistants
+from assistant.search.hybrid import Hit
+from assistant.text.numbers import find_figures
+from assistant.web.handlers import answer_markdown, chat_turn, render_sources
 
 from .conftest import ROOT, SAMPLE, read_jsonl, shared_path
 
@@ -262,8 +262,8 @@ def test_a_duplicate_of_an_unreadable_file_is_reported_as_unreadable(hostile_ser
 
 
 def test_a_page_marked_as_one_heading_gives_a_short_label_and_title(tmp_path):
-    from assistant.loaders import MAX_LABEL_CHARS, load_document
-    from assistant.metadata import MAX_TITLE_CHARS, extract_metadata
+    from assistant.ingest.loaders import MAX_LABEL_CHARS, load_document
+    from assistant.ingest.metadata import MAX_TITLE_CHARS, extract_metadata
 
     page = tmp_path / "page.html"
     page.write_text(f"<html><body><h1>{'Beijing plan ' * 2000}</h1><p>Body.</p></body></html>", encoding="utf-8")
@@ -275,12 +275,12 @@ def test_a_page_marked_as_one_heading_gives_a_short_label_and_title(tmp_path):
 
 
 def test_a_parser_bug_costs_one_file_not_the_run(monkeypatch, hostile_services, docs_dir):
-    import assistant.loaders
+    import assistant.ingest.loaders
 
     def broken_parser(text):
         raise KeyError("parser bug")
 
-    monkeypatch.setattr(assistant.loaders, "_load_html", broken_parser)
+    monkeypatch.setattr(assistant.ingest.loaders, "_load_html", broken_parser)
     (docs_dir / "page.html").write_text("<p>Shenzhen page.</p>", encoding="utf-8")
     report = hostile_services.ingest()
     assert report.failed == [{"path": "page.html", "error": "the file could not be read (KeyError)"}]
@@ -311,7 +311,7 @@ def make_unwritable_index(tmp_path: Path, kind: str) -> Path:
     if kind == "below a regular file":
         (tmp_path / "file").write_text("not a folder")
         return tmp_path / "file" / "index"
-    from assistant.store import collection_name, open_store
+    from assistant.search.store import collection_name, open_store
 
     index = tmp_path / "index"
     open_store(index_dir=index, chroma_url="", name=collection_name("policy", "e5"))

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.ingest import list_documents
+from assistant.ingest.indexer import list_documents
 
 from .conftest import ROOT, read_jsonl, shared_path
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.ingest import ChunkingOptions, ingest
-from assistant.store import open_store
+from assistant.ingest.indexer import ChunkingOptions, ingest
+from assistant.search.store import open_store
 
 from .conftest import read_jsonl, shared_path
 

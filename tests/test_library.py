@@ -7,14 +7,20 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import library
-from assistant.library import add_document, delete_document, document_rows, reindex, safe_filename
+from assistant.service import library
+from assistant.service.library import add_document, delete_document, document_rows, reindex, safe_filename
 
 NOTICE = (
     "Notice on Supporting Harbor Robotics in Qingdao (2025)\n\n"
     "The Qingdao harbor robotics notice offers a one-time subsidy of up to RMB 7.5 million for each "
     "autonomous container crane project that enters operation at Qingdao Port before the end of 2026.\n"
 )
+
+
+@pytest.fixture(scope="module")
+def embeddings(fake_embeddings):
+    """These tests need an index, not retrieval: ``services`` and ``indexed`` embed with fake vectors."""
+    return fake_embeddings
 
 
 def upload(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.loaders import SUPPORTED_SUFFIXES, LoadedDocument, LoadError, decode_text, load_document
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, LoadedDocument, LoadError, decode_text, load_document
 
 from .conftest import ROOT
 
@@ -341,6 +341,6 @@ def test_missing_file(tmp_path):
 
 
 def test_import_does_no_heavy_work():
-    code = "import sys, assistant.loaders; print(any(m in sys.modules for m in ('pypdf', 'docx', 'selectolax.lexbor')))"
+    code = "import sys, assistant.ingest.loaders; print(any(m in sys.modules for m in ('pypdf', 'docx', 'selectolax.lexbor')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -55,14 +55,14 @@ def test_the_drift_check_sees_a_moved_a_missing_and_an_extra_package():
 
 
 def test_the_runtime_lock_is_the_dev_lock_without_the_test_tools():
-    runtime, dev = locked(ROOT / "requirements.lock"), locked(ROOT / "requirements-dev.lock")
+    runtime, dev = locked(ROOT / "requirements.txt"), locked(ROOT / "requirements-dev.lock")
     assert {name: dev.get(name) for name in runtime} == runtime, "one version of each package in both locks"
     for tool in ("pytest", "playwright", "hypothesis", "ruff", "matplotlib", "fpdf2"):
         assert tool in dev and tool not in runtime
 
 
 def test_every_lock_line_carries_a_hash():
-    for lock in ("requirements.lock", "requirements-dev.lock", "requirements-uv.lock"):
+    for lock in ("requirements.txt", "requirements-dev.lock", "requirements-uv.lock"):
         blocks = re.split(r"\n(?=[A-Za-z0-9])", (ROOT / lock).read_text(encoding="utf-8").strip())
         assert blocks and all("--hash=sha256:" in block for block in blocks if PIN.match(block)), lock
 

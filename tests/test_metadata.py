@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.metadata import extract_metadata
+from assistant.ingest.facts import METADATA_KEYS
+from assistant.ingest.metadata import extract_metadata
+from assistant.places import PLACE_KEYS
 
 from .conftest import read_jsonl, shared_path
 
-KEYS = {"title", "issuer", "doc_number", "date", "region", "region_code", "metadata_version"}
+KEYS = {"title", "issuer", "doc_number", "date", "region", "region_code", "metadata_version"} | set(METADATA_KEYS)
+KEYS |= set(PLACE_KEYS)  # the chain of the document's place (tests/test_places_levels.py)
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +21,7 @@ def corpus() -> dict[str, dict]:
 
 def described(meta: dict) -> dict:
     """The fields a person reads; ``region_code`` and ``metadata_version`` are checked where they matter."""
-    return {k: v for k, v in meta.items() if k not in ("region_code", "metadata_version")}
+    return {k: v for k, v in meta.items() if k not in ("region_code", "metadata_version", *METADATA_KEYS, *PLACE_KEYS) or k == "doc_number"}
 
 
 def meta_of(doc: dict, title: str | None = None) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.numbers import (
+from assistant.text.numbers import (
     Figure,
     extract_amounts,
     figure_supported,
@@ -412,7 +412,7 @@ def _forms(yuan: int) -> list[str]:
 @settings(max_examples=150, deadline=None)
 @given(st.integers(min_value=1, max_value=5_000) .map(lambda n: n * 10_000) | st.integers(min_value=1, max_value=10**9))
 def test_every_form_of_an_amount_renders_to_the_same_english_and_reads_back_as_that_value(yuan):
-    from assistant.numbers import english_amount, english_rendering
+    from assistant.text.numbers import english_amount, english_rendering
 
     renderings = set()
     for form in _forms(yuan):
@@ -427,7 +427,7 @@ def test_every_form_of_an_amount_renders_to_the_same_english_and_reads_back_as_t
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=1, max_value=10**12))
 def test_no_two_different_amounts_render_alike(a, b):
-    from assistant.numbers import english_amount
+    from assistant.text.numbers import english_amount
 
     assume(a != b)
     assert english_amount(a) != english_amount(b)
@@ -446,6 +446,6 @@ def test_no_two_different_amounts_render_alike(a, b):
     ],
 )
 def test_chinese_figures_get_their_english_form_once(text, rendered):
-    from assistant.numbers import with_english_figures
+    from assistant.text.numbers import with_english_figures
 
     assert with_english_figures(text) == rendered

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from langchain_core.messages import HumanMessage
 
-from assistant.llm import ModelUnavailableError, make_server_chat
+from assistant.llm.backends import ModelUnavailableError, make_server_chat
 from assistant.settings import Settings
 
 REPLY = "Up to 5000万元 [1]."

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from assistant.chunking import chunk_document
-from assistant.html_nesting import MAX_DEPTH, flatten_deep_nesting
-from assistant.library import reindex
-from assistant.loaders import LoadError, load_document
-from assistant.pages.loading import content_hash
-from assistant.pages.ocr import OcrEngine, PageCache
-from assistant.pages.scan import PageBudget, PageReader, page_list
+from assistant.files import sha256_bytes
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.html_nesting import MAX_DEPTH, flatten_deep_nesting
+from assistant.ingest.loaders import LoadError, load_document
+from assistant.ingest.pages.ocr import OcrEngine, PageCache
+from assistant.ingest.pages.scan import PageBudget, PageReader, page_list
+from assistant.service.library import reindex
 
 from . import pagekit
 
@@ -83,7 +83,7 @@ def test_pages_scanned_sideways_or_upside_down_are_read_upright(tmp_path, engine
     pagekit.render_page(pagekit.ZH_PAGE).rotate(turned, expand=True).save(path)
     doc = load_document(path, pages=reader_for(engine, tmp_path))
     assert pagekit.character_error_rate(ZH_TEXT, doc.text) <= CER_TARGET, doc.text
-    page = reader_for(engine, tmp_path).cached(content_hash(path.read_bytes()), 0)
+    page = reader_for(engine, tmp_path).cached(sha256_bytes(path.read_bytes()), 0)
     assert (turned + page.turn) % 360 == 0
     assert page.upright(Image.open(path)).size == (1240, 1754)
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from assistant.handlers import Turn, preview_for_request, render_preview
-from assistant.retrieval import Hit
+from assistant.search.hybrid import Hit
+from assistant.web.handlers import Turn, preview_for_request, render_preview
 
 from . import pagekit
 
@@ -16,7 +16,7 @@ HIGHLIGHT_MIN_SHARE = 0.5  # of a covered word's box that must be tinted
 
 
 @pytest.fixture(scope="module")
-def indexed_pages(tmp_path_factory, embeddings):
+def indexed_pages(tmp_path_factory, fake_embeddings):
     from assistant import app
     from assistant.settings import Settings
 
@@ -33,7 +33,7 @@ def indexed_pages(tmp_path_factory, embeddings):
     )
     settings = Settings(documents_dir=folder, index_dir=work / "index", pages_cache_dir=work / "pages")
     services = app.build_services(settings)
-    services.__dict__["embeddings"] = embeddings
+    services.__dict__["embeddings"] = fake_embeddings  # previews need an index, not retrieval
     assert services.ingest().failed == []
     return services
 
@@ -55,7 +55,7 @@ def test_text_layer_pdf_highlights_the_table_row(indexed_pages):
     import pdfplumber
     from PIL import Image
 
-    from assistant.pages.preview import PREVIEW_SCALE
+    from assistant.ingest.pages.preview import PREVIEW_SCALE
 
     hit = hit_with(indexed_pages, "算力券 | 服务费用")
     path = indexed_pages.previewer.page_image(hit.metadata, hit.text)
@@ -72,7 +72,7 @@ def test_text_layer_pdf_highlights_the_table_row(indexed_pages):
 def test_scanned_page_highlights_the_ocr_lines_of_the_passage(indexed_pages):
     from PIL import Image
 
-    from assistant.pages.ocr import PageCache
+    from assistant.ingest.pages.ocr import PageCache
 
     hit = hit_with(indexed_pages, "3000万元")
     assert hit.metadata["ocr"] is True

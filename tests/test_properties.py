@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document, estimate_tokens
-from assistant.numbers import figure_supported, figures_match, find_figures, unsupported_figures
+from assistant.ingest.chunking import chunk_document, estimate_tokens
+from assistant.text.numbers import figure_supported, figures_match, find_figures, unsupported_figures
 
 from .conftest import ROOT, read_jsonl, shared_path
 
@@ -178,13 +178,12 @@ def test_an_amount_matches_itself_in_its_own_currency_only(n, currency, other, d
     assert missing == [] if currency == other else [f.value for f in missing] == [n]
 
 
-# Known gaps, kept as strict xfails so they turn red (and get their marker removed) once fixed.
-
-
-@pytest.mark.xfail(strict=True, reason="numbers._parse_cn: a leading 零 before 点 (零点五) is not parsed")
 @pytest.mark.parametrize("text", ["百分之零点五", "零点五亿元"])
 def test_chinese_decimals_below_one(text):
     assert [f.value for f in find_figures(text)] == [0.5 if "百分" in text else 50_000_000]
+
+
+# Known gaps, kept as strict xfails so they turn red (and get their marker removed) once fixed.
 
 
 @pytest.mark.xfail(strict=True, reason="numbers: 'and' is only joined after 'hundred', not after thousand/million")
@@ -307,7 +306,7 @@ def test_other_scripts_are_split_too(sentence):
 
 _CHUNK_SCRIPT = """
 import hashlib, json, sys
-from assistant.chunking import chunk_document
+from assistant.ingest.chunking import chunk_document
 texts = json.load(sys.stdin)
 out = [[(c.start, c.end, c.section, c.content_hash) for c in chunk_document(t, max_tokens=120)] for t in texts]
 print(hashlib.sha256(json.dumps(out).encode()).hexdigest())

@@ -11,7 +11,6 @@ import hashlib
 import math
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -22,12 +21,12 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.ingest import ingest
-from assistant.keyword import KeywordIndex
-from assistant.retrieval import HybridSearcher
-from assistant.store import open_store
+from assistant.ingest.indexer import ingest
+from assistant.search.hybrid import HybridSearcher
+from assistant.search.keyword import KeywordIndex
+from assistant.search.store import open_store
 from tests.conftest import ROOT, SAMPLE
-from tests.servers import running, start_chroma
+from tests.servers import kill_when_stalled, running, start_chroma
 
 QUERIES = [
     "funding cap for new equipment with demonstrative value",
@@ -188,8 +187,8 @@ def test_a_rebuild_that_fails_half_way_leaves_the_old_index_and_the_next_ingest_
 KILLED_REBUILD = """
 import sys
 from pathlib import Path
-from assistant.ingest import ingest
-from assistant.store import open_store
+from assistant.ingest.indexer import ingest
+from assistant.search.store import open_store
 from tests.test_rebuild import Trigrams
 docs, index, stalled = map(Path, sys.argv[1:4])
 store = open_store(index_dir=index, chroma_url="", name="policy")
@@ -204,16 +203,7 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_and_the_next_ingest_remo
     command = [sys.executable, "-c", KILLED_REBUILD, str(docs), str(index), str(stalled)]
     env = {**os.environ, "OMP_NUM_THREADS": "2"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not stalled.exists():
-            assert process.poll() is None, process.stderr.read()
-            assert time.monotonic() < deadline, "the rebuild never reached its second embedding call"
-            time.sleep(0.1)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(60)
-        process.stderr.close()
+    kill_when_stalled(process, stalled, "its second embedding call")
 
     store = open_store(index_dir=index, chroma_url="", name="policy")
     embeddings = Trigrams()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.retrieval import Filter, Hit, fuse
+from assistant.search.hybrid import Hit, fuse
+from assistant.service.filters import parse_where
 
 
 def test_dev_evidence_is_in_the_top_three(indexed, dev_questions):
@@ -23,18 +24,18 @@ def test_comparison_represents_both_cities(indexed):
 
 
 def test_filter_parsing_and_matching():
-    f = Filter.parse(["region=Beijing", "date>=2025-01-01", "date<=2025-12-31"])
+    f = parse_where(["region=Beijing", "date>=2025-01-01", "date<=2025-12-31"])
     assert f.where() == {  # a place name is resolved through the gazetteer to its division code
         "$and": [{"region_code": "110000"}, {"date_int": {"$gte": 20250101}}, {"date_int": {"$lte": 20251231}}]
     }
-    assert Filter.parse(["region=北京"]) == Filter.parse(["region=Beijing"])
+    assert parse_where(["region=北京"]) == parse_where(["region=Beijing"])
     assert f.matches({"region_code": "110000", "date_int": 20250601})
     assert not f.matches({"region_code": "110000", "date_int": 20240601})
     assert not f.matches({"region_code": "440300", "date_int": 20250601})
 
 
 def test_filter_narrows_search(indexed):
-    assert indexed.searcher.search("plan", 5, Filter.parse(["region=Nowhere"])) == []
+    assert indexed.searcher.search("plan", 5, parse_where(["region=Nowhere"])) == []
 
 
 def test_rrf_rewards_agreement():
@@ -44,7 +45,7 @@ def test_rrf_rewards_agreement():
 
 
 def test_zscore_fusion_keeps_a_clear_winner():
-    from assistant.retrieval import fuse_zscores
+    from assistant.search.hybrid import fuse_zscores
 
     dense = [Hit(i, i, {}, score=s) for i, s in (("a", 0.95), ("b", 0.80), ("c", 0.79), ("d", 0.78))]
     bm25 = [Hit(i, i, {}, score=s) for i, s in (("b", 5.0), ("a", 4.9), ("e", 1.0))]
@@ -55,36 +56,14 @@ def test_zscore_fusion_keeps_a_clear_winner():
 
 
 def _records(texts: dict[str, str]):
-    from assistant.keyword import tokenize
-    from assistant.store import StoredChunk
+    from assistant.search.keyword import tokenize
+    from assistant.search.store import StoredChunk
 
     return {i: StoredChunk(i, t, {"tokens": " ".join(tokenize(t)), "source": f"{i}.txt"}) for i, t in texts.items()}
 
 
-def test_keyword_index_reads_only_new_chunks():
-    from assistant.keyword import KeywordIndex
-
-    records = _records({"a": "北京发布人工智能行动计划", "b": "深圳发布四项行动计划"})
-    version, loaded = ["1"], []
-
-    def load_by_ids(ids):
-        loaded.append(sorted(ids))
-        return [records[i] for i in ids]
-
-    index = KeywordIndex(
-        lambda: list(records.values()), lambda: version[0], list_ids=lambda: list(records), load_by_ids=load_by_ids
-    )
-    assert [h.id for h in index.search("深圳 行动计划", 5)][0] == "b"
-    records |= _records({"c": "上海支持具身智能机器人"})
-    del records["a"]
-    version[0] = "2"
-    assert [h.id for h in index.search("机器人", 5)] == ["c"]
-    assert index.search("北京", 5) == []
-    assert loaded == [["c"]] and len(index) == 2
-
-
 def test_coverage_is_low_across_languages():
-    from assistant.keyword import KeywordIndex
+    from assistant.search.keyword import KeywordIndex
 
     records = _records({"a": "北京发布人工智能行动计划，最高支持3000万元", "b": "深圳发布四项行动计划"})
     index = KeywordIndex(lambda: list(records.values()), lambda: "1")
@@ -96,7 +75,7 @@ def test_coverage_is_low_across_languages():
 def test_weighted_concat_keeps_the_cosine_a_weighted_mean(embeddings):
     import numpy as np
 
-    from assistant.embeddings import ConcatEmbeddings, _weighted
+    from assistant.search.embeddings import ConcatEmbeddings, _weighted
 
     both = ConcatEmbeddings([embeddings, embeddings], [0.85, 0.15])
     query = np.asarray(both.embed_query("funding cap"))

@@ -19,9 +19,9 @@ from langchain_core.messages import HumanMessage
 
 from assistant import app
 from assistant.answer import Answerer
-from assistant.handlers import chat_turn
-from assistant.llm import LlamaCppChat, ModelBusyError, ModelUnavailableError, make_chat_model
-from assistant.store import IndexUnavailableError
+from assistant.llm.backends import LlamaCppChat, ModelBusyError, ModelUnavailableError, make_chat_model
+from assistant.search.store import IndexUnavailableError
+from assistant.web.handlers import chat_turn
 from tests.conftest import ROOT
 from tests.servers import free_port, running, start_chroma, start_llama_server
 
@@ -77,7 +77,8 @@ def test_ingest_search_and_ask_through_a_chroma_server(settings, embeddings, chr
 
     assert report.failed == [] and report.chunks > 0
     assert services.store.url == chroma.url
-    assert not remote.index_dir.exists(), "nothing is written to the embedded index"
+    assert not (remote.index_dir / "chroma.sqlite3").exists(), "nothing is written to the embedded index"
+    assert [p.name for p in remote.index_dir.iterdir()] == ["keyword"], "only the saved keyword index"
     hits = services.searcher.search_balanced(FUNDING_QUESTION, 6)
     assert any("RMB 30 million" in hit.text for hit in hits)
     model = FakeListChatModel(responses=[cited_funding_answer(services.searcher)])
@@ -135,7 +136,7 @@ def test_a_stopped_chroma_server_is_a_clear_error_and_service_resumes_when_it_re
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
-    from assistant.models import prepare_model_file
+    from assistant.llm.weights import prepare_model_file
     from assistant.settings import Settings
 
     model_path = prepare_model_file("qwen0.5b", Settings().cache_dir)

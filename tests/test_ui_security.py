@@ -18,26 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from assistant.access import ExposedWithoutLoginError, check_exposure, is_loopback
 from assistant.settings import Settings
+from tests.conftest import fake_embedding_model
 from tests.servers import free_port
 
 SECRET = "api-key-do-not-leak 7f3a"
-
-
-class HashEmbeddings(Embeddings):
-    """A deterministic stand-in: the tests here are about access, not retrieval."""
-
-    def embed_documents(self, texts):
-        return [self.embed_query(t) for t in texts]
-
-    def embed_query(self, text):
-        vector = [0.0] * 16
-        for i, ch in enumerate(text):
-            vector[(ord(ch) + i) % 16] += 1.0
-        return vector
 
 
 @contextmanager
@@ -46,7 +33,7 @@ def serving(tmp_path: Path, **overrides):
 
     from assistant import app
     from assistant.api import create_app
-    from assistant.ui import build_ui, mount
+    from assistant.web.layout import build_ui, mount
 
     documents = tmp_path / "documents"
     documents.mkdir(exist_ok=True)
@@ -54,7 +41,7 @@ def serving(tmp_path: Path, **overrides):
     settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", host="127.0.0.1", port=free_port(),
                         **overrides)
     services = app.build_services(settings)
-    services.__dict__["embeddings"] = HashEmbeddings()
+    services.__dict__["embeddings"] = fake_embedding_model()
     demo = build_ui(services)
     served = mount(demo, settings, create_app(services))
     server = uvicorn.Server(uvicorn.Config(served, host="127.0.0.1", port=settings.port, log_level="warning"))

@@ -21,30 +21,16 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from langchain_core.embeddings import Embeddings
 
-from assistant.ingest import IngestReport
-from assistant.library import add_document, delete_document
-from assistant.loaders import SUPPORTED_SUFFIXES
+from assistant.ingest.indexer import IngestReport
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.service.library import add_document, delete_document
 from assistant.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fake_embedding_model
 from tests.servers import free_port
 
 TRIALS = 6
 REPORT = "Annual report on Qingdao harbor robotics (2025).\n\nThe city funded 12 crane projects.\n"
-
-
-class HashEmbeddings(Embeddings):
-    """Deterministic and instant: these tests are about files and requests, not retrieval."""
-
-    def embed_documents(self, texts):
-        return [self.embed_query(text) for text in texts]
-
-    def embed_query(self, text):
-        vector = [1.0] + [0.0] * 15
-        for i, ch in enumerate(text[:2000]):
-            vector[(ord(ch) + i) % 16] += 1.0
-        return vector
 
 
 def make_settings(tmp_path: Path, **overrides) -> Settings:
@@ -86,7 +72,7 @@ def api_server(settings: Settings):
     from assistant.api import create_app
 
     services = app.build_services(settings)
-    services.__dict__["embeddings"] = HashEmbeddings()
+    services.__dict__["embeddings"] = fake_embedding_model()
     services.__dict__["ingest"] = quick_ingest(settings.documents_dir)
     application = create_app(services)
     config = uvicorn.Config(application, host="127.0.0.1", port=settings.port, log_level="warning", log_config=None)
@@ -194,7 +180,7 @@ def test_two_uploads_of_one_content_at_once_save_it_once(server):
 WRITER = """
 import sys, time
 from pathlib import Path
-from assistant.library import add_document
+from assistant.service.library import add_document
 
 folder, upload, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)
@@ -500,7 +486,7 @@ class SlowIngest:
 def stub_services(tmp_path: Path, **overrides):
     settings = make_settings(tmp_path, **overrides)
     (settings.documents_dir / "report.txt").write_text(REPORT, encoding="utf-8")
-    from assistant.api.jobs import IngestJobs
+    from assistant.service.jobs import IngestJobs
 
     ingest = SlowIngest(settings.documents_dir)
     services = SimpleNamespace(settings=settings, ingest=ingest, chat_model=SimpleNamespace(waiting=0))
@@ -539,7 +525,7 @@ def test_twenty_reindex_requests_while_one_runs_make_at_most_two_passes(tmp_path
 
 
 def test_a_caller_can_start_or_join_a_pass_and_follow_its_progress(tmp_path):
-    from assistant.api.jobs import IngestJobs
+    from assistant.service.jobs import IngestJobs
 
     services, ingest = stub_services(tmp_path)
     jobs = IngestJobs(services)
@@ -566,7 +552,7 @@ def test_a_caller_can_start_or_join_a_pass_and_follow_its_progress(tmp_path):
 
 
 def test_a_job_tells_its_progress_as_the_web_ui_shows_it():
-    from assistant.api.jobs import IngestJob
+    from assistant.service.jobs import IngestJob
 
     job = IngestJob("j1", rebuild=False, total=3)
     assert job.progress() == (0.0, 3, "Waiting for the re-index already running to finish…")

@@ -1,18 +1,25 @@
 """Comparison answers: a Markdown table, one column per compared place, one row per aspect asked about
 (or, for "compare the two policies", per measure heading the documents themselves use). Each cell quotes
 the part of the sentence that states the aspect for that place, from a passage that speaks for it, with
-its citation; "not stated" cells name the place whose documents are silent."""
+its citation; "not stated" cells name the place whose documents are silent.
+
+A table is bound (it may be badged Verified) when its rows are money aspects the question names (figures the
+check binds) and every stated cell quotes a sentence holding one of the question's telling subject words (in
+Chinese, after translation); a table of the documents' own headings, or of a non-money aspect ("who leads"),
+is the sources' words for the reader to judge (Quoted)."""
 
 from __future__ import annotations
 
 import re
 
-from ..chunking import detect_language
-from ..numbers import with_english_figures
-from ..places import Place
-from .evidence import Relevance, Sentence, content_words
-from .ground import TOPIC_MARGIN, Scope
-from .repair import quote_floor
+from assistant.answer.evidence import Relevance, Sentence, content_words
+from assistant.answer.ground import TOPIC_MARGIN, Scope
+from assistant.answer.repair import quote_floor
+from assistant.answer.subject import shares_subject, subject_terms
+from assistant.places import Place, nearest
+from assistant.text.language import detect_language
+from assistant.text.numbers import with_english_figures
+from assistant.text.unwrap import unwrap
 
 CELL_CHARS = 240
 MAX_PROVISIONS = 3
@@ -22,16 +29,20 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+
 
 
 def owners(scope: Scope, parties: list[Place]) -> dict[int, Place]:
-    """Passage number → the one compared place it speaks for."""
+    """Passage number → the one compared place it speaks for; of a place and the city around it, the one its
+    document is about (comparing 徐汇 with 上海, Shanghai's notice is Shanghai's cell, Xuhui's Xuhui's)."""
     out = {}
     for n in range(1, len(scope.hits) + 1):
         found = [p for p in parties if p.code in scope.speaks_for.get(n, set())]
+        if len(found) > 1 and (closest := nearest(scope.hits[n - 1].metadata, scope.hits[n - 1].text, found)):
+            found = [closest]
         if len(found) == 1:
             out[n] = found[0]
     return out
 
 
-def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -> str:
+def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -> tuple[str, bool]:
+    """The table, and whether it is bound: asked aspects, every stated cell on the question's subject."""
     owner = owners(scope, parties)
     chinese = scope.question.chinese
     aspects = [(a, a) for a in scope.question.aspects] or [(h, h) for h in _headings(scope, owner, parties)]
@@ -39,14 +50,22 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
         aspects = [("概况" if chinese else "Overview", scope.question.text)]
         if any(s.has({"amount"}) for s in scope.sentences(sorted(owner))):
             aspects.append(("资金支持" if chinese else "Funding", f"{scope.question.text} 资金 funding"))
-    rows = []
+    # Only figures are bound by code: a cell answering "who leads" with a sentence on the subject is a quote.
+    asked = bool(scope.question.aspects) and all(_MONEY_ASPECT.search(a) for a in scope.question.aspects)
+    asked = asked and bool(subject_terms(scope.question))
+    among = [hit.text for hit in scope.hits]
+    rows, bound = [], asked
     for label, query in aspects:
-        cells = [_cell(query, party, scope, relevance, owner) for party in parties]
+        cells = []
+        for party in parties:
+            text, quoted = _cell(query, party, scope, relevance, owner)
+            cells.append(text)
+            bound = bound and all(shares_subject(scope.question, f"{s.heading} {s.text}", among) for s in quoted)
         shown = _HEADING_NUMBER.sub("", label).strip() or label
         rows.append(f"| {_escape(shown)} | " + " | ".join(cells) + " |")
     names = [p.short if chinese else p.label for p in parties]
     header = f"| {'方面' if chinese else 'Aspect'} | " + " | ".join(names) + " |\n|---|" + "---|" * len(parties)
-    return header + "\n" + "\n".join(rows)
+    return header + "\n" + "\n".join(rows), bound
 
 
 def not_stated(party: Place, chinese: bool) -> str:
@@ -55,9 +74,12 @@ def not_stated(party: Place, chinese: bool) -> str:
     return f"{party.short}的文件中未提及" if chinese else f"not stated in {party.label}'s documents"
 
 
-def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: dict[int, Place]) -> str:
-    """The sentence of the party's passages that states the aspect; for money, with the measure's other
-    provisions that are as relevant (a measure often grants several: a voucher, a rent subsidy, a cap)."""
+def _cell(
+    aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: dict[int, Place]
+) -> tuple[str, list[Sentence]]:
+    """The sentence of the party's passages that states the aspect, and the sentences it quotes (none for
+    "not stated"); for money, with the measure's other provisions that are as relevant (a measure often
+    grants several: a voucher, a rent subsidy, a cap)."""
     numbers = sorted(n for n, p in owner.items() if p == party)
     sentences = scope.sentences(numbers)
     money = bool(_MONEY_ASPECT.search(aspect))
@@ -66,15 +88,15 @@ def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: 
     if not pool:
         pool = sentences
     if not pool:
-        return not_stated(party, scope.question.chinese)
+        return not_stated(party, scope.question.chinese), []
     ranked = sorted(zip(relevance.of_sentences(aspect, pool), pool), key=lambda item: -item[0])
     score, sentence = ranked[0]
     language = detect_language(aspect)  # a heading row is Chinese even when the question is English
     if score < quote_floor(language, sentence.text):
-        return not_stated(party, scope.question.chinese)
+        return not_stated(party, scope.question.chinese), []
     same = detect_language(sentence.text) == language
     if same and language == "zh" and not (content_words(aspect) & content_words(sentence.context)):
-        return not_stated(party, scope.question.chinese)  # nothing of the aspect is in that sentence
+        return not_stated(party, scope.question.chinese), []  # nothing of the aspect is in that sentence
     # The same measure's other provisions, when nearly as relevant: listing one more verbatim provision of
     # the cited measure costs little; leaving out the one asked about costs the answer.
     margin = 2 * TOPIC_MARGIN[language if same else "cross"]
@@ -84,14 +106,14 @@ def _cell(aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: 
     text = "；".join(_excerpt(s, money, len(chosen)).rstrip("。；;") for s in sorted(chosen, key=lambda s: s.start))
     if not scope.question.chinese:
         text = with_english_figures(text)
-    return f"{_escape(text)} [{sentence.n}]"
+    return f"{_escape(text)} [{sentence.n}]", chosen
 
 
 def _excerpt(sentence: Sentence, money: bool, shared: int = 1) -> str:
     """At most ``CELL_CHARS`` (split between ``shared`` sentences) of the sentence, around its first figure of
     interest, marked with …"""
     limit = CELL_CHARS // shared
-    text = re.sub(r"\s*\n\s*", "" if re.search(r"[\u4e00-\u9fff]", sentence.text) else " ", sentence.text).strip()
+    text = unwrap(sentence.text).strip()
     if len(text) <= limit:
         return text
     figures = [f for f in sentence.figures if not money or f.kind in ("amount", "percent")] or list(sentence.figures)

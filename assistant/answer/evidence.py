@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ..chunking import detect_language
-from ..funding.extract import extract_provisions
-from ..keyword import tokenize
-from ..numbers import Figure, find_figures, sentence_spans
-from ..retrieval import Hit
+from assistant.caches import LRU
+from assistant.funding.extract import extract_provisions
+from assistant.search.hybrid import Hit
+from assistant.search.keyword import tokenize
+from assistant.text.language import detect_language
+from assistant.text.numbers import Figure, find_figures, sentence_spans
 
 LEXICAL_WEIGHT = 0.2  # a sentence holding every rare word of the question gains 0.2 of similarity
 CONTEXT_DISCOUNT = 0.03
@@ -95,18 +95,19 @@ class Relevance:
 
     def __init__(self, embeddings: Embeddings):
         self.embeddings = embeddings
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._vectors: LRU[tuple[str, str], np.ndarray] = LRU(_CACHE)
 
     def dense(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        q = self._vector("q", query, lambda: self.embeddings.embed_query(query))
-        missing = [t for t in dict.fromkeys(texts) if ("d", t) not in self._vectors]
+        q = self._vectors.get_or_compute(("q", query), lambda: np.asarray(self.embeddings.embed_query(query), np.float32))
+        vectors = {t: self._vectors.get(("d", t)) for t in dict.fromkeys(texts)}
+        missing = [t for t, vector in vectors.items() if vector is None]
         if missing:
             for text, vector in zip(missing, self.embeddings.embed_documents(missing)):
-                self._remember(("d", text), np.asarray(vector, dtype=np.float32))
-        return [float(self._vectors[("d", t)] @ q) for t in texts]
+                vectors[text] = np.asarray(vector, dtype=np.float32)
+                self._vectors.put(("d", text), vectors[text])
+        return [float(vectors[t] @ q) for t in texts]
 
     def lexical(self, query: str, texts: Sequence[str]) -> list[float]:
         """IDF-weighted share of the query's content words each text contains (0 across languages)."""
@@ -129,19 +130,3 @@ class Relevance:
         own = self.score(query, [s.text for s in sentences])
         context = self.score(query, [s.context for s in sentences])
         return [max(a, b - CONTEXT_DISCOUNT) for a, b in zip(own, context)]
-
-    def _vector(self, kind: str, text: str, compute) -> np.ndarray:
-        key = (kind, text)
-        with self._lock:
-            if key in self._vectors:
-                self._vectors.move_to_end(key)
-                return self._vectors[key]
-        vector = np.asarray(compute(), dtype=np.float32)
-        self._remember(key, vector)
-        return vector
-
-    def _remember(self, key: tuple[str, str], vector: np.ndarray) -> None:
-        with self._lock:
-            self._vectors[key] = vector
-            while len(self._vectors) > _CACHE:
-                self._vectors.popitem(last=False)

@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..chunking import detect_language
-from ..numbers import Figure, figures_match, find_figures, unsupported_figures, with_passage_units
-from ..places import Place, places_named
-from ..retrieval import Hit
-from ..verify import Verification, citations_in, claims, drop_invalid_citations, strip_citations
-from .evidence import Relevance, Sentence, content_words, sentences_of
-from .question import Question
+from assistant.answer.evidence import Relevance, Sentence, content_words, sentences_of
+from assistant.answer.question import Question
+from assistant.answer.subject import shares_subject
+from assistant.answer.verify import Verification, citations_in, claims, drop_invalid_citations, strip_citations
+from assistant.places import Place, places_named
+from assistant.search.hybrid import Hit
+from assistant.text.language import detect_language
+from assistant.text.numbers import Figure, figures_match, find_figures, unsupported_figures, with_passage_units
 
 MIN_SUPPORT = 0.5  # share of a claim's content words its sentence must contain, within one language
 # The sentence stating an answer's figure may trail the question's most relevant figure sentence by this
@@ -76,6 +77,12 @@ def ground(draft: str, scope: Scope, relevance: Relevance) -> Verification:
         elif stating is not None:
             result.stating.append((stating.n, stating.text))
     result.text = "".join(out) + text[cursor:]
+    kind = scope.question.kind
+    if kind in ANSWER_KINDS and result.text.strip() and not _answer_figures(strip_citations(result.text), kind):
+        # "What is the funding cap?" answered with a true sentence that states no cap does not answer it
+        unanswered = strip_citations(result.text).strip()
+        result.unverified.append(unanswered)
+        result.problems.append(f"{unanswered} — states no {'amount' if kind == 'money' else 'figure'}, which was asked for")
     return result
 
 
@@ -96,9 +103,25 @@ def check_claim(
             claim = _with_citation(bare, attributed.n)
     if problem:
         return claim, problem, stating
-    if _addresses_question(bare, scope.question.kind, leading) and not _restates_question(bare, scope):
+    problem = "" if _restates_question(bare, scope) else _outside_subject(bare, stating, scope)
+    if not problem and _addresses_question(bare, scope.question.kind, leading) and not _restates_question(bare, scope):
         problem = _off_topic(stating, scope, relevance)
     return claim, problem, stating
+
+
+def _outside_subject(bare: str, stating: Sentence | None, scope: Scope) -> str:
+    """Lexical tests in Chinese, for English questions too (their words rendered, ``translate``): the sentence
+    stating a claim shares a subject word with the question, and a figure of a 分别/依次 list is the item asked."""
+    from assistant.answer.provisions import other_list_item  # provisions reads this module's Scope
+
+    q = scope.question
+    if stating is None:
+        return ""
+    among = [scope.hits[n - 1].text for n in sorted(scope.eligible)]
+    same_language_fact = q.kind not in ANSWER_KINDS and detect_language(stating.text) == q.language
+    if not same_language_fact and not shares_subject(q, stating.context, among):  # a 文号 line names no subject
+        return "the sentence stating it is about something else: it shares no word with what was asked"
+    return other_list_item(q, stating.text, find_figures(bare)) if q.kind == "money" else ""
 
 
 def _restates_question(bare: str, scope: Scope) -> bool:

@@ -2,8 +2,9 @@
 
 Before generation a question is refused when nothing was retrieved, when a place it names has no passage
 that speaks for it, when no indexed chunk is even close to it in meaning (the calibrated threshold), or
-when the subject it asks about is absent from the passages (a Chinese question over Chinese passages:
-too few of its specific words occur in them; jieba's words are reliable there, English paraphrase is not).
+when the subject it asks about is absent from the Chinese passages: too few of its specific words occur in
+them (an English question's words rendered into Chinese first, ``translate``; dense similarity cannot tell
+related from unrelated across languages).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..keyword import tokenize
-from ..metadata import instructions_to_assistants
-from ..places import Place, gazetteer
-from ..retrieval import Hit
-from .evidence import content_words, unwrapped
-from .question import Question
+from assistant.answer import subject
+from assistant.answer.evidence import content_words, unwrapped
+from assistant.answer.question import Question
+from assistant.ingest.metadata import instructions_to_assistants
+from assistant.places import Place, gazetteer
+from assistant.search.hybrid import Hit
+from assistant.search.keyword import tokenize
+from assistant.text.language import detect_language
 
 WITHHELD = "[text addressed to AI assistants withheld]"
 # Share of a question's specific words (IDF-weighted) that must occur in the passages of its language:
@@ -50,9 +53,15 @@ def subject_words(question: Question) -> set[str]:
     return {w for w in content_words(question.text) if w not in names and not _part_of_place(w)}
 
 
-def subject_coverage(question: Question, hits: Sequence[Hit]) -> float:
+def subject_coverage(question: Question, hits: Sequence[Hit], documents: Sequence[str] = ()) -> float:
     """IDF-weighted share of the question's specific words that occur in the passages (1.0 when there are
-    none to check); a word no passage has weighs most."""
+    none to check); a word no passage has weighs most. An English question's words are rendered into Chinese
+    (CC-CEDICT, ``translate``) and looked up in ``documents`` (the chunks of the documents the passages come
+    from) when given: a rendering is less exact than a word, and retrieval for a long English question is
+    weaker, so what counts is whether the documents mention the subject at all ("tax relief": never)."""
+    if not question.chinese:
+        texts = documents or [f"{h.metadata.get('section', '')}\n{h.text}" for h in hits]
+        return subject.coverage(question, list(texts))
     words = subject_words(question)
     if not words:
         return 1.0
@@ -60,6 +69,16 @@ def subject_coverage(question: Question, hits: Sequence[Hit]) -> float:
     weights = {w: math.log(1 + (len(bags) + 1) / (1 + sum(w in b for b in bags))) for w in words}
     found = sum(weight for w, weight in weights.items() if any(w in b for b in bags))
     return found / sum(weights.values())
+
+
+def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:
+    """The Chinese chunks of the documents ``hits`` come from (``FundingIndex.document``), for the evidence test."""
+    out: list[str] = []
+    for source in dict.fromkeys(str(h.metadata.get("source", "")) for h in hits):
+        document = funding.document(source) if funding is not None and source else None
+        if document is not None:
+            out += [document.text[start:end] for start, end, _, _ in document.chunks]
+    return [text for text in out if detect_language(text) == "zh"]
 
 
 def _part_of_place(word: str) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from ..funding.query import find_provisions, render_markdown_table
-from ..numbers import find_figures
-from ..places import gazetteer
-from ..retrieval import Hit
-from .evidence import Relevance
-from .question import Question
-from .repair import quote_floor
+from assistant.answer.evidence import Relevance
+from assistant.answer.question import Question
+from assistant.answer.repair import quote_floor
+from assistant.funding.query import find_provisions, render_markdown_table
+from assistant.places import gazetteer
+from assistant.search.hybrid import Hit
+from assistant.text.numbers import find_figures
 
 MAX_ROWS = 20
 _LISTING = re.compile(

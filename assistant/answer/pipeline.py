@@ -1,6 +1,6 @@
 """The answer pipeline, read top to bottom once: question → retrieval → guards → generation → grounding →
 repair → rendering. Each stage is a plain function in its own module; this one only runs them in order
-and streams events for the UI: ``passages``, ``token`` (draft text), ``final`` (an ``Answer``)."""
+and streams its events (``answer.events``): ``Passages``, ``Token`` (draft text), one ``Final``."""
 
 from __future__ import annotations
 
@@ -12,19 +12,23 @@ from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
 
-from ..chunking import detect_language
-from ..embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
-from ..numbers import extract_amounts, figures_match, find_figures, with_english_figures
-from ..places import named_in_passage, passage_about, remove_places
-from ..prompts import NOT_FOUND, answer_messages, rewrite_messages
-from ..retrieval import NO_FILTER, Filter, Hit, HybridSearcher
-from ..verify import Verification, verify_answer
-from .compare import comparison_table
-from .evidence import Relevance
-from .ground import MIN_SUPPORT, Scope, ground
-from .guard import MIN_SUBJECT_COVERAGE, places_without_passages, subject_coverage, withhold_instructions
-from .listing import funding_listing, is_listing
-from .question import (
+from assistant.answer.badge import QUOTED, badge_for
+from assistant.answer.compare import comparison_table
+from assistant.answer.events import Event, Final, Passages, Token, final_answer
+from assistant.answer.evidence import Relevance
+from assistant.answer.facts import fact_answer
+from assistant.answer.ground import MIN_SUPPORT, Scope, ground
+from assistant.answer.guard import (
+    MIN_SUBJECT_COVERAGE,
+    document_chunks,
+    places_without_passages,
+    subject_coverage,
+    withhold_instructions,
+)
+from assistant.answer.listing import funding_listing, is_listing
+from assistant.answer.money import money_answer
+from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
+from assistant.answer.question import (
     EMPTY_QUESTION,
     Question,
     analyse,
@@ -34,8 +38,14 @@ from .question import (
     swap_place,
     with_document_parties,
 )
-from .repair import extractive_answer, quote, refusal_text
-from .result import Answer
+from assistant.answer.repair import extractive_answer, quote, quote_only, refusal_text
+from assistant.answer.result import Answer
+from assistant.answer.verify import Verification, verify_answer
+from assistant.places import named_in_passage, passage_about, place, remove_places
+from assistant.search.embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
+from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
+from assistant.text.language import detect_language
+from assistant.text.numbers import extract_amounts, figures_match, find_figures, with_english_figures
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,8 @@ PASSAGES_PER_PARTY = 4  # comparisons are built without the model: more passages
 EVIDENCE_FACTOR = 2
 _QUOTED = re.compile(r"“[^”]*”")
 _SPACE_BEFORE_STOP = re.compile(r"(\])\s+([.。；;,，])")
+_UNITS = {"千瓦时": "kWh", "度": "kWh", "千瓦": "kW", "瓦": "W", "平方米": "m²", "台": "unit", "套": "set", "人": "person"}
+_RATE = re.compile(r"(\S+?元) \((RMB [^)]+)\)\s*/\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")")
 
 
 class Answerer:
@@ -70,22 +82,21 @@ class Answerer:
         return Relevance(self.searcher.embeddings)
 
     def ask(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Answer:
-        answer = None
-        for event in self.stream(question, history, filters):
-            if event["type"] == "final":
-                answer = event["answer"]
-        assert answer is not None
-        return answer
+        return final_answer(self.stream(question, history, filters))
 
-    def stream(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Iterator[dict]:
+    def stream(self, question: str, history: Sequence[str] = (), filters: Filter = NO_FILTER) -> Iterator[Event]:
         text, notices = clean_question(question)
         if not text:
-            yield _final(Answer(question, text, EMPTY_QUESTION, True, [], notices=notices))
+            yield Final(Answer(question, text, EMPTY_QUESTION, True, [], notices=notices))
             return
         # 1. the question, standalone, with its places and kind
         question = text
         q = analyse(self.rewrite(text, history), self.searcher.indexed_places())
         notices += list(q.notices)
+        if (from_facts := fact_answer(self.searcher, question, q, filters, notices)) is not None:
+            yield Passages(q.text, from_facts.passages)  # a document's number, dates, validity: from its metadata
+            yield Final(from_facts)
+            return
         if compares_documents(q):
             q = with_document_parties(q, self.searcher.indexed_documents())
         if self.funding is not None and is_listing(q):
@@ -96,32 +107,32 @@ class Answerer:
         hits, flagged = withhold_instructions(self.retrieve(q, filters))
         if flagged:
             notices.append(f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used.")
-        yield {"type": "passages", "rewritten_question": q.text, "hits": hits}
+        yield Passages(q.text, hits)
         scope = self.scope(q, hits)
         # 3. guards: questions the documents cannot answer are refused before the model runs
         refusal = self.refusal_before(q, scope, filters)
         if refusal is not None:
             if not hits:  # nothing speaks for the place asked about: still show what comes closest
                 scope = self.scope(q, self.searcher.search(q.text, self.top_k, filters))
-            yield _final(self._answer(question, q, refusal, True, scope, None, notices))
+            yield Final(self._answer(question, q, refusal, True, scope, None, notices))
             return
         # comparisons are built from the passages themselves, cell by cell
         if q.kind == "compare":
-            yield _final(self.compare(question, q, scope, notices))
+            yield Final(self.compare(question, q, scope, notices))
             return
         # 4. generation, streamed
         draft = []
         try:
             for chunk in self.chat_model.stream(answer_messages(q.text, hits[: self.top_k])):
                 draft.append(str(chunk.content))
-                yield {"type": "token", "text": draft[-1]}
+                yield Token(draft[-1])
         except Exception as exc:  # any model failure degrades to an answer from the passages alone
             log.warning("language model failed: %s", exc)
             notices.append(f"The language model is unavailable ({exc or type(exc).__name__}); this answer quotes the passages directly.")
-            yield _final(self.repaired(question, q, scope, "", notices))
+            yield Final(self.repaired(question, q, scope, "", notices))
             return
         # 5.–7. grounding, repair, rendering
-        yield _final(self.finish(question, q, scope, "".join(draft), notices))
+        yield Final(self.finish(question, q, scope, "".join(draft), notices))
 
     def listing(self, question: str, q: Question, notices: list[str]):
         """A funding listing, from the funding records: one cited row per provision. Returns False (and yields
@@ -129,10 +140,10 @@ class Answerer:
         table, hits = funding_listing(q, self.funding.records(), self.relevance, self.funding.document)
         if not table:
             return False
-        yield {"type": "passages", "rewritten_question": q.text, "hits": hits}
+        yield Passages(q.text, hits)
         scope = Scope(hits, q, set(range(1, len(hits) + 1)), {}, self.cross_lingual_support)
         check = verify_answer(table, [hit.text for hit in hits])
-        yield _final(self._answer(question, q, check.text, False, scope, check, notices))
+        yield Final(self._answer(question, q, check.text, False, scope, check, notices))
         return True
 
     def rewrite(self, question: str, history: Sequence[str]) -> str:
@@ -147,11 +158,15 @@ class Answerer:
         return rewritten.splitlines()[0].strip() if rewritten else question
 
     def retrieve(self, q: Question, filters: Filter) -> list[Hit]:
-        if q.parties:  # documents compared: each gets its own retrieval and quota
+        if q.parties:  # documents compared: each gets its own retrieval and quota, on the question and its aspect
+            queries = dict.fromkeys((q.text, " ".join(q.aspects) or q.text))
             per_party = [
-                self.searcher.search(q.text, PASSAGES_PER_PARTY, filters.narrowed("source", (p.code[4:],)))
+                list({
+                    hit.id: hit for query in queries
+                    for hit in self.searcher.search(query, PASSAGES_PER_PARTY, filters.narrowed("source", (p.code[4:],)))
+                }.values())
                 for p in q.parties
-            ]
+            ]  # fmt: skip
             return [hit for group in zip(*per_party) for hit in group] + [
                 hit for group in per_party for hit in group[min(map(len, per_party)) :]
             ]
@@ -162,13 +177,17 @@ class Answerer:
             query = " ".join(q.aspects) or remove_places(q.text)
             k = max(self.top_k, PASSAGES_PER_PARTY * len(q.places))
             return self.searcher.search_parties(query, k, list(q.places), filters)
-        return self.searcher.search_balanced(q.text, self.top_k * EVIDENCE_FACTOR, filters)
+        if q.places:  # its own documents first, then those of the places around it; never fewer than plain search
+            return self.searcher.search_about(q.text, self.top_k * EVIDENCE_FACTOR, q.places[0], filters)
+        return self.searcher.search(q.text, self.top_k * EVIDENCE_FACTOR, filters)
 
     def scope(self, q: Question, hits: list[Hit]) -> Scope:
         speaks_for = {}
         for n, hit in enumerate(hits, start=1):
             meta = hit.metadata
+            document = place(str(meta.get("region_code") or ""))
             codes = {str(meta.get("region_code") or "")} - {""}
+            codes |= set(document.chain) if document is not None and document.level != "national" else set()
             codes |= named_in_passage(meta, hit.text)
             codes |= {p.code for p in q.places if passage_about(meta, hit.text, p)}
             speaks_for[n] = codes | {f"doc:{meta.get('source', '')}"}
@@ -184,8 +203,10 @@ class Answerer:
             return refusal_text(q.text, q.chinese, missing=missing)
         if self.off_topic(q.text, filters):
             return refusal_text(q.text, q.chinese, q.places)
-        chinese = [h for h in scope.hits if detect_language(h.text) == "zh"]
-        if q.chinese and chinese and subject_coverage(q, chinese) < MIN_SUBJECT_COVERAGE:
+        chinese = [h for h in scope.hits if detect_language(h.text) == "zh"]  # English questions: words rendered
+        documents = document_chunks(self.funding, [scope.hits[n - 1] for n in scope.eligible]) if not q.chinese else []
+        english_table = not q.chinese and q.kind == "compare"  # a table says per cell what is not stated
+        if chinese and not english_table and subject_coverage(q, chinese, documents) < MIN_SUBJECT_COVERAGE:
             return refusal_text(q.text, q.chinese, q.places)
         return None
 
@@ -201,11 +222,11 @@ class Answerer:
         return best[0].dense_similarity < threshold
 
     def compare(self, question: str, q: Question, scope: Scope, notices: list[str]) -> Answer:
-        table = comparison_table(scope, self.relevance, list(q.compared))
+        table, bound = comparison_table(scope, self.relevance, list(q.compared))
         if not table:
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         check = verify_answer(table, [hit.text for hit in scope.hits])
-        return self._answer(question, q, check.text, False, scope, check, notices)
+        return self._answer(question, q, check.text, False, scope, check, notices, "" if bound else QUOTED)
 
     def finish(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:
         """The draft if every claim meets the grounding contract; else the passages' own words; else a refusal."""
@@ -213,6 +234,10 @@ class Answerer:
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         scope = replace(scope, drafted=tuple(find_figures(draft)))
         check = ground(draft, scope, self.relevance)
+        from_records = money_answer(q, scope, check)  # a money question: the selected provision's figures win
+        if from_records is not None:
+            text, check = from_records
+            return self._answer(question, q, render(text, q), False, scope, check, notices)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
             return self._answer(question, q, text, False, scope, check, notices)
@@ -225,14 +250,19 @@ class Answerer:
         for hint in dict.fromkeys((draft, "")):
             quoted = extractive_answer(scope, self.relevance, hint)
             check = ground(quoted, scope, self.relevance) if quoted else None
-            if check is not None and check.verified:
-                return self._answer(question, q, render(check.text, q), False, scope, check, notices)
+            if check is not None and not check.verified and quote_only(quoted) != quoted:
+                check = ground(quote_only(quoted), scope, self.relevance)  # a figure before the quote failed: drop it
+            if check is not None and check.verified:  # the source's words, for the reader to judge: Quoted
+                return self._answer(question, q, render(check.text, q), False, scope, check, notices, QUOTED)
         return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
 
-    def _answer(self, question, q, text, refused, scope, check: Verification | None, notices) -> Answer:
-        """The answer as shown: ``text`` (rendered) with the verification of what it says."""
+    def _answer(self, question, q, text, refused, scope, check: Verification | None, notices, badge="") -> Answer:
+        """The answer as shown: ``text`` (rendered) with the verification of what it says and its badge
+        (answer.badge); ``badge=QUOTED`` caps it at Quoted (the repair, a table not bound to the subject)."""
         verification = replace(check, text=text) if check is not None else None
-        return Answer(question, q.text, text, refused, scope.hits, verification, notices, [p.label for p in q.places])
+        checked = verification is not None and verification.verified
+        badge = badge_for(refused, checked, badge == QUOTED)
+        return Answer(question, q.text, text, refused, scope.hits, verification, notices, [p.label for p in q.places], badge)
 
 
 def render(text: str, q: Question) -> str:
@@ -242,9 +272,14 @@ def render(text: str, q: Question) -> str:
         return text
     out, cursor = [], 0
     for match in _QUOTED.finditer(text):
-        out.append(with_english_figures(text[cursor : match.start()]) + match.group())
+        out.append(_per_unit(with_english_figures(text[cursor : match.start()])) + match.group())
         cursor = match.end()
-    return "".join(out) + with_english_figures(text[cursor:])
+    return "".join(out) + _per_unit(with_english_figures(text[cursor:]))
+
+
+def _per_unit(text: str) -> str:
+    """ "0.25元 (RMB 0.25)/千瓦时" → "0.25元/千瓦时 (RMB 0.25 per kWh)": a rate keeps its unit beside its figure."""
+    return _RATE.sub(lambda m: f"{m.group(1)}/{m.group(3)} ({m.group(2)} per {_UNITS[m.group(3)]})", text)
 
 
 def with_stated_caps(check: Verification, q: Question) -> str:
@@ -263,6 +298,3 @@ def with_stated_caps(check: Verification, q: Question) -> str:
     lead = " 原文：" if q.chinese else " The passage says: "
     return check.text.rstrip() + lead + " ".join(quote(sentence, n) for n, sentence in missing)
 
-
-def _final(answer: Answer) -> dict:
-    return {"type": "final", "answer": answer}

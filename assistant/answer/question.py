@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..chunking import detect_language
-from ..places import Place, ambiguous_names, gazetteer, places_named
+from assistant.places import Place, ambiguous_names, gazetteer, places_named, subtree_codes
+from assistant.text.language import detect_language, is_chinese
 
 MAX_QUESTION_CHARS = 1000
 EMPTY_QUESTION = "Please type a question about the indexed documents."
@@ -29,10 +29,16 @@ _AMOUNT_ASKED = re.compile(
 )
 _KINDS_ASKED = re.compile(r"\bwhich\b|\bwhat (?:kinds?|types?|sorts?)\b|哪些|哪几|哪种|什么", re.IGNORECASE)
 _COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
+# One place's documents side by side without a comparison word: "两份若干意见…各是多少", "both drafts".
+_SEVERAL_DOCUMENTS = re.compile(
+    r"[两二三四]份|各是多少|分别是多少|分别为多少"
+    r"|(?i:\b(?:two|three|four|both)\b[^.?]{0,60}\b(?:drafts|plans|policies|documents|opinions|measures|versions)\b)"
+)
+_TITLE_WORDS = re.compile(r"[a-z]{3,}|[\u4e00-\u9fff]{2,}")
 _ASPECT_FILLER = re.compile(
     r"(?i:\b(?:compare|comparison of|contrast|between|the|their|its|on|in terms of|regarding|about|with respect to|"
     r"and|or|versus|vs\.?|how do|how does|what are|differ|differences?|in|two|both|three)\b)"
-    r"|两个|两份|二者|两者|三个|各自"
+    r"|两个|两份|二者|两者|三个|各自|分别由谁|分别是多少|分别为多少|各是多少|分别|由谁"
     r"|比较|对比|相比|之间|有何|有什么|哪些|区别|异同|不同|在|对|的|和|与|及|方面|[?？。.,，、:：;；！!]"
 )
 _BROAD = re.compile(
@@ -86,7 +92,7 @@ def swap_place(previous: str, follow_up: str, indexed: frozenset[str] = frozense
     for mention in gazetteer().mentions(previous):
         if old[0] in mention.candidates and mention.end > mention.start:
             written = previous[mention.start : mention.end]
-            out.append(previous[cursor : mention.start] + (new[0].short if re.search(r"[\u4e00-\u9fff]", written) else new[0].english))
+            out.append(previous[cursor : mention.start] + (new[0].short if is_chinese(written) else new[0].english))
             cursor = mention.end
     return "".join(out) + previous[cursor:] if out else None
 
@@ -107,28 +113,69 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
 
 
 def compares_documents(q: Question) -> bool:
-    """ "Compare Shenzhen's two plans", "深圳2024年和2025年的计划有何不同": one place, comparison words."""
-    return q.kind != "compare" and len(q.places) <= 1 and bool(_COMPARE.search(q.text))
+    """ "Compare Shenzhen's two plans", "深圳2024年和2025年的计划有何不同", "徐汇区两份若干意见…各是多少": one
+    place, comparison words or several of its documents asked about at once."""
+    return q.kind != "compare" and len(q.places) <= 1 and bool(_COMPARE.search(q.text) or _SEVERAL_DOCUMENTS.search(q.text))
 
 
 def document_party(row: dict) -> Place:
     """A document as a compared party: its code is ``doc:<source>``, its name its title."""
     title = row.get("title") or row["source"]
-    return Place(f"doc:{row['source']}", title, title[:30], title[:60], "document", row.get("region_code", ""))
+    code = row.get("region_code", "")
+    return Place(f"doc:{row['source']}", title, title[:30], title[:60], "document", code, True, code)
 
 
 def with_document_parties(q: Question, documents: list[dict]) -> Question:
-    """The comparison of two to four documents of the question's place: those whose title or file name holds a
-    year or version the question names, else all of that place's documents."""
+    """The comparison of two to four documents of the question's place (its own, else also those of the places
+    inside it): those whose title or file name holds a year or version the question names, else those with a
+    title word no other of them has that the question uses ("embodied", "pilot zone"), else all of them."""
     codes = {p.code for p in q.places}
     mine = [d for d in documents if not codes or d.get("region_code") in codes]
+    if len(mine) < 2 and q.places:
+        inside = set(subtree_codes(q.places[0]))
+        mine = [d for d in documents if d.get("region_code") in inside]
     tokens = re.findall(r"\d+\.\d+|(?:19|20)\d{2}", q.text)
     named = [d for d in mine if any(tok in f"{d.get('title', '')} {d['source']}" for tok in tokens)]
-    chosen = named if len(named) >= 2 else mine
+    chosen = named if len(named) >= 2 else _by_title_words(mine, q.text)
     if not 2 <= len(chosen) <= 4:
         return q
-    aspects = _aspects(_without_years(q.text))
+    aspects = _aspects(_without_years(_without_document_names(q.text, chosen)))
     return replace(q, kind="compare", parties=tuple(document_party(d) for d in chosen), aspects=aspects)
+
+
+_DOCUMENT_WORDS = re.compile(r"[两三四]份|若干意见|若干措施|征求意见稿|(?i:\b(?:drafts?|opinions|measures|plans?|rules)\b)")
+
+
+def _without_document_names(text: str, documents: list[dict]) -> str:
+    """The part of the question that asks, without the clauses that name the documents ("…three AI drafts:
+    the AI-industry opinions, the embodied-intelligence opinions and …"; "徐汇区…两份若干意见，对规上企业…")."""
+    words = [_distinctive(documents, d) for d in documents]
+    clauses = [c for c in re.split(r"[:：，,;；]", text) if c.strip()]
+
+    def naming(clause: str) -> int:
+        squashed = re.sub(r"[\s\-_'’]+", "", clause.lower())
+        return len(_DOCUMENT_WORDS.findall(clause)) + sum(w in squashed for found in words for w in found)
+
+    scores = [naming(c) for c in clauses]
+    if len(clauses) < 2 or max(scores) < 2 or min(scores) == max(scores):
+        return text
+    return "，".join(c for c, n in zip(clauses, scores) if n == min(scores))
+
+
+def _distinctive(documents: list[dict], document: dict) -> set[str]:
+    """The title and file-name words of ``document`` that no other of ``documents`` has."""
+    def words(d: dict) -> set[str]:
+        return set(_TITLE_WORDS.findall(f"{d.get('title', '')} {d['source']}".lower()))
+
+    return words(document) - set().union(*(words(o) for o in documents if o is not document))
+
+
+def _by_title_words(documents: list[dict], question: str) -> list[dict]:
+    """The documents with a title or file-name word that no other of them has and the question uses; all of
+    them when fewer than two do."""
+    asked = re.sub(r"[\s\-_'’]+", "", question.lower())
+    chosen = [d for d in documents if any(w in asked for w in _distinctive(documents, d))]
+    return chosen if len(chosen) >= 2 else documents
 
 
 def _without_years(text: str) -> str:
@@ -136,9 +183,10 @@ def _without_years(text: str) -> str:
 
 
 def _ambiguity_notice(name: str, candidates: tuple[Place, ...], indexed: frozenset[str]) -> str:
+    """``candidates`` as :func:`places.ambiguous_names` gives them: the one answered for first."""
     options = " or ".join(f"{p.name} ({p.label})" for p in candidates)
-    chosen = next((p for p in candidates if p.code in indexed), candidates[0])
-    return f"“{name}” could be {options}; answering for {chosen.name}. Name the province to choose."
+    chosen = candidates[0]
+    return f"“{name}” could be {options}; answering for {chosen.name} ({chosen.label}). Name the city or province to choose."
 
 
 def _aspects(text: str) -> tuple[str, ...]:

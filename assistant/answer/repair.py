@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..chunking import detect_language
-from ..numbers import extract_amounts, figures_match, find_figures
-from ..places import Place
-from ..verify import strip_citations
-from .evidence import Relevance, Sentence, content_words
-from .ground import Scope, answer_pool
+from assistant.answer.evidence import Relevance, Sentence, content_words
+from assistant.answer.ground import Scope, answer_pool
+from assistant.answer.subject import shares_subject, subject_terms
+from assistant.answer.verify import strip_citations
+from assistant.places import Place
+from assistant.text.language import detect_language
+from assistant.text.numbers import extract_amounts, figures_match, find_figures
+from assistant.text.unwrap import tidy, unwrap
 
 # A quoted sentence must be at least this relevant to the question (dense similarity plus the lexical
 # share); below it the passages are about something else and the answer is a refusal. Calibrated with
@@ -45,7 +47,7 @@ DRAFT_FIGURE_BONUS = 0.03
 def quote(sentence: str, n: int) -> str:
     """A verbatim sentence and its citation; closing punctuation goes after the citation, so the verifier
     reads the quote and its citation as one claim."""
-    body = " ".join(sentence.split()) if not re.search(r"[\u4e00-\u9fff]", sentence) else re.sub(r"\s*\n\s*", "", sentence.strip())
+    body = tidy(sentence)
     end = re.search(r"[。！？!?.；;]+$", body)
     return f"“{body[: end.start()]}” [{n}]{end.group()}" if end else f"“{body}” [{n}]"
 
@@ -73,11 +75,15 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
         key=lambda item: -item[0],
     )
     _, score, sentence = ranked[0]
-    if score < quote_floor(question.language, sentence.text):
+    # "What is the funding cap in Beijing?" names no subject: any cap of the place's own passages answers it.
+    open_money = question.kind == "money" and bool(question.places) and not subject_terms(question)
+    if score < quote_floor(question.language, sentence.text) and not open_money:
         return None
     same = detect_language(sentence.text) == question.language
     if same and question.chinese and not (content_words(question.text) & content_words(sentence.context)):
         return None  # nothing of the question's subject is in the sentence
+    if not shares_subject(question, sentence.context, [hit.text for hit in scope.hits]):
+        return None  # a quote that shares no subject word with the question (in Chinese, after translation) is no answer
     return sentence, score
 
 
@@ -94,6 +100,14 @@ def extractive_answer(scope: Scope, relevance: Relevance, draft: str = "") -> st
     if scope.question.chinese:
         return f"{lead} [{sentence.n}]。原文：{quoted}"
     return f"{lead} [{sentence.n}]. The passage says: {quoted}"
+
+
+def quote_only(answer: str) -> str:
+    """The repair's quote without the figure stated before it ("最高 500 万元 [1]。原文：“…” [1]。" → "“…” [1]。")."""
+    for lead in ("原文：", "The passage says: "):
+        if lead in answer:
+            return answer.split(lead, 1)[1].strip()
+    return answer
 
 
 def _quoted_text(sentence: Sentence, question: str, relevance: Relevance) -> str:
@@ -113,7 +127,7 @@ def _figure_lead(sentence: Sentence, kind: str, drafted: Sequence) -> str:
         return ""
     chosen = next((a for a in amounts if any(figures_match(a.figure, d) for d in drafted)), None)
     chosen = chosen or next((a for a in amounts if a.qualifier), amounts[0])
-    figure = re.sub(r"\s*\n\s*", "", chosen.figure.text)
+    figure = unwrap(chosen.figure.text)
     if chosen.qualifier and chosen.qualifier in sentence.text[chosen.figure.end :][:8]:
         return f"{figure}{chosen.qualifier}"  # "8000亿元以上": the qualifier follows the figure
     return f"{chosen.qualifier} {figure}".strip() if chosen.qualifier else figure

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..retrieval import Hit
-from ..verify import Verification
+from assistant.answer.badge import VERIFIED, badge_for
+from assistant.answer.verify import Verification
+from assistant.search.hybrid import Hit
 
 
 @dataclass
@@ -18,10 +19,16 @@ class Answer:
     verification: Verification | None = None
     notices: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # the places the question is about, as region labels
+    badge: str = ""  # answer.badge: verified, quoted, not_found, unverified ("" = from the verification)
+
+    def __post_init__(self) -> None:
+        checked = self.verification is not None and self.verification.verified
+        self.badge = self.badge or badge_for(self.refused, checked)
 
     @property
     def verified(self) -> bool:
-        return not self.refused and self.verification is not None and self.verification.verified
+        """True only for the Verified badge: a quote or a table of the source's words is not verified."""
+        return self.badge == VERIFIED and not self.refused and self.verification is not None and self.verification.verified
 
     @property
     def cited(self) -> list[int]:
@@ -38,6 +45,7 @@ class Answer:
             "refused": self.refused,
             "citations": [passage(n) for n in sorted(self.cited)],
             "verified": self.verified,
+            "badge": self.badge,
             "unverified": self.verification.unverified if self.verification else [],
             "rewritten_question": self.rewritten_question,
             "passages": [passage(n) for n in range(1, len(self.passages) + 1)],

@@ -5,6 +5,6 @@ searching and document work is done by the same services and ``library`` functio
 ``create_app(services)`` returns the FastAPI app onto which ``ui.launch`` mounts the Gradio UI.
 """
 
-from .app import create_app
+from assistant.api.app import create_app
 
 __all__ = ["create_app"]

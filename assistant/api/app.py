@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from ..access import load_keys
-from .chat import ChatRoutes
-from .documents import DocumentRoutes
-from .errors import ApiError, install_error_handlers
-from .keys import KeyCheck
-from .limits import Admission, BodySizeLimit
+from assistant.access import load_keys
+from assistant.api.chat import ChatRoutes
+from assistant.api.documents import DocumentRoutes
+from assistant.api.errors import ApiError, install_error_handlers
+from assistant.api.keys import KeyCheck
+from assistant.api.limits import Admission, BodySizeLimit
 
 log = logging.getLogger(__name__)
 

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
-from ..library import plain_reason
-from ..llm import ModelUnavailableError
-from ..retrieval import NO_FILTER
-from ..store import IndexUnavailableError
-from .errors import ApiError
-from .limits import Admission, Ticket
-from .schemas import ChatRequest
+from assistant.answer.events import Final, Token, final_answer
+from assistant.api.errors import ApiError
+from assistant.api.limits import Admission, Ticket
+from assistant.api.schemas import ChatRequest
+from assistant.llm.backends import ModelUnavailableError
+from assistant.search.hybrid import NO_FILTER
+from assistant.search.store import IndexUnavailableError
+from assistant.service.library import plain_reason
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -56,6 +57,7 @@ def assistant_extras(answer: Answer) -> dict:
         "citations": data["citations"],
         "verification": {
             "verified": data["verified"],
+            "badge": data["badge"],
             "unverified": data["unverified"],
             "refused": data["refused"],
             "notices": data["notices"],
@@ -153,10 +155,10 @@ class ChatRoutes:
                 pending = None
                 if event is _END:
                     break
-                if event["type"] == "token" and event["text"]:
-                    yield self._chunk(reply_id, created, {"draft": event["text"]})
-                elif event["type"] == "final":
-                    answer = event["answer"]
+                if isinstance(event, Token) and event.text:
+                    yield self._chunk(reply_id, created, {"draft": event.text})
+                elif isinstance(event, Final):
+                    answer = event.answer
                     yield self._chunk(reply_id, created, {"content": answer.text})
                     yield self._chunk(reply_id, created, assistant_extras(answer), "stop")
             yield "data: [DONE]\n\n"
@@ -167,12 +169,3 @@ class ChatRoutes:
         finally:
             ticket.release()
 
-
-def final_answer(events: Iterator[dict]) -> Answer:
-    answer = None
-    for event in events:
-        if event["type"] == "final":
-            answer = event["answer"]
-    if answer is None:
-        raise RuntimeError("the answerer ended without an answer")
-    return answer

@@ -11,25 +11,14 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from .. import library
-from ..retrieval import NO_FILTER
-from .errors import ApiError
-from .jobs import IngestJobs
-from .schemas import IngestRequest, SearchRequest
+from assistant.api.errors import ApiError
+from assistant.api.schemas import IngestRequest, SearchRequest
+from assistant.search.hybrid import NO_FILTER
+from assistant.service import library
+from assistant.service.jobs import IngestJobs
+from assistant.service.queries import search_rows
 
 WAIT_S = 600.0
-
-
-def search_rows(searcher, query: str, k: int, filters, mode: str = "hybrid") -> list[dict]:
-    """The hits exactly as ``search --json`` prints them."""
-    if mode == "hybrid":
-        hits = searcher.search_balanced(query, k, filters)
-    else:
-        hits = searcher.search(query, k, filters, mode=mode)
-    return [
-        {"rank": rank, "score": round(hit.score, 6), **hit.public_metadata(), "text": hit.text}
-        for rank, hit in enumerate(hits, start=1)
-    ]
 
 
 class DocumentRoutes:
@@ -85,7 +74,7 @@ class DocumentRoutes:
         keyword: str = "",
     ) -> dict:
         """The same records as `python -m assistant funding --json`, filtered the same way."""
-        from ..funding.query import find_provisions
+        from assistant.funding.query import find_provisions
 
         records = await run_in_threadpool(self.services.funding.records)
         found = find_provisions(

@@ -9,8 +9,8 @@ import hmac
 
 from fastapi import Request
 
-from ..access import is_loopback
-from .errors import ApiError
+from assistant.access import is_loopback
+from assistant.api.errors import ApiError
 
 
 class KeyCheck:

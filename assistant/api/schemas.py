@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from ..retrieval import NO_FILTER, Filter
+from assistant.search.hybrid import Filter
 
 
 class Filters(BaseModel):
@@ -25,12 +25,17 @@ class Filters(BaseModel):
     issuer: str | None = Field(None, description="Issuing body as indexed.")
     date_from: date | None = Field(None, description="Documents dated on or after this day (YYYY-MM-DD).")
     date_to: date | None = Field(None, description="Documents dated on or before this day (YYYY-MM-DD).")
+    in_force: bool | None = Field(
+        None, description="true: only documents in force today (taken effect, stated end of validity not passed)."
+    )
 
     def to_filter(self) -> Filter:
-        equals = {key: value for key in ("region", "source", "issuer") if (value := getattr(self, key))}
-        as_int = lambda day: int(day.strftime("%Y%m%d")) if day else 0  # noqa: E731
-        found = Filter(equals, as_int(self.date_from), as_int(self.date_to))
-        return found if found else NO_FILTER
+        from assistant.service.filters import build_filter
+
+        return build_filter(
+            region=self.region, source=self.source, issuer=self.issuer, date_from=self.date_from, date_to=self.date_to,
+            in_force=self.in_force,
+        )
 
 
 class TextPart(BaseModel):

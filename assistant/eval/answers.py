@@ -15,14 +15,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..chunking import detect_language
-from ..numbers import unsupported_figures
-from ..places import passage_about, places_named
-from ..prompts import format_passages
-from ..retrieval import Hit
-from ..verify import citations_in, strip_citations
-from . import tutorial
-from .data import (
+from assistant.answer.prompts import format_passages
+from assistant.answer.verify import citations_in, strip_citations
+from assistant.eval import tutorial
+from assistant.eval.data import (
     answer_f1,
     corpus_folder,
     doc_id_of,
@@ -32,6 +28,10 @@ from .data import (
     read_jsonl,
     select,
 )
+from assistant.places import passage_about, places_named
+from assistant.search.hybrid import Hit
+from assistant.text.language import detect_language
+from assistant.text.numbers import unsupported_figures
 
 
 @dataclass
@@ -181,8 +181,8 @@ def saved_outcomes(path: str) -> list[tuple[Outcome, list[Hit]]]:
 
 def document_places(documents: Path) -> dict[str, str]:
     """File name → the division code of the place the document is about, as our ingest reads it."""
-    from ..loaders import load_document
-    from ..metadata import extract_metadata
+    from assistant.ingest.loaders import load_document
+    from assistant.ingest.metadata import extract_metadata
 
     places = {}
     for path in sorted(documents.rglob("*.txt")):
@@ -192,8 +192,8 @@ def document_places(documents: Path) -> dict[str, str]:
 
 
 def main(args) -> int:
-    from .. import app
-    from ..settings import Settings
+    from assistant import app
+    from assistant.settings import Settings
 
     questions = select(read_jsonl(args.questions), limit=args.limit, sample=args.sample)
     documents = (

@@ -42,9 +42,9 @@ def add_eval_parser(sub, common: argparse.ArgumentParser) -> None:
 
 def run_eval(args: argparse.Namespace) -> int:
     if args.what == "retrieval":
-        from .retrieval import main as run
+        from assistant.eval.retrieval import main as run
     elif args.what == "dev":
-        from .dev import main as run
+        from assistant.eval.dev import main as run
     else:
-        from .answers import main as run
+        from assistant.eval.answers import main as run
     return run(args)

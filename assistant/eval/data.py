@@ -9,6 +9,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from assistant.text.language import CJK
+
 
 def read_jsonl(path: str | Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -53,8 +55,8 @@ def gold_doc_ids(question: dict, cross_lingual: bool = False) -> set[str]:
 
 def _tokens_for_f1(text: str) -> list[str]:
     text = text.lower()
-    cjk = re.findall(r"[\u4e00-\u9fff]", text)
-    return cjk + re.findall(r"[a-z0-9]+", re.sub(r"[\u4e00-\u9fff]", " ", text))
+    cjk = re.findall(f"[{CJK}]", text)
+    return cjk + re.findall(r"[a-z0-9]+", re.sub(f"[{CJK}]", " ", text))
 
 
 def answer_f1(prediction: str, references: list[str]) -> float:

@@ -9,8 +9,6 @@ scorer ``../shared/eval/score_answers.py`` run on per-half copies of the questio
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 import shutil
@@ -21,9 +19,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import tutorial
-from .data import markdown_table, read_jsonl
-from .splits import HALVES, SPLITS, halves_of, with_documents
+from assistant.eval import tutorial
+from assistant.eval.data import markdown_table, read_jsonl
+from assistant.eval.splits import HALVES, SPLITS, halves_of, with_documents
+from assistant.service import queries
 
 SYSTEMS = ("ours", "tutorial")
 TUTORIAL_K = 4
@@ -84,14 +83,8 @@ def default_shared() -> Path:
 
 
 def ask_json(services, question: str) -> dict:
-    """Exactly what ``python -m assistant ask --json QUESTION`` prints: ``cli.cmd_ask`` itself, stdout captured."""
-    from .. import cli
-
-    args = cli._parser().parse_args(["ask", "--json", "--", question])
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        cli.cmd_ask(services, args)
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    """Exactly what ``python -m assistant ask --json QUESTION`` prints (the same service call)."""
+    return queries.ask_json(services.answerer, question)
 
 
 def answer_ours(services, questions: list[dict], label: str) -> list[dict]:
@@ -148,8 +141,8 @@ def _progress(label: str, system: str, i: int, n: int, question: dict, row: dict
 
 def _services(documents: Path, index: Path, previous):
     """Services over ``documents``; the embedding and chat models already loaded for another set are reused."""
-    from .. import app
-    from ..settings import Settings
+    from assistant import app
+    from assistant.settings import Settings
 
     services = app.build_services(Settings(documents_dir=documents, index_dir=index))
     for name in ("embeddings", "chat_model"):

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest import document_files
-from .data import corpus_folder, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, select
+from assistant.eval.data import corpus_folder, doc_id_of, gold_doc_ids, markdown_table, read_jsonl, select
+from assistant.ingest.indexer import document_files
 
 SYSTEMS = ("dense", "bm25", "hybrid", "baseline")
 COMPARE_K = 6  # the passages the answerer sees: both parties must be among them
@@ -104,7 +104,7 @@ def our_systems(services, k: int) -> dict[str, Callable[[str], Retrieved]]:
 
 def baseline_system(documents: Path, k: int) -> Callable[[str], Retrieved]:
     """What a LangChain tutorial builds: 1000/200 character splits, MiniLM, ``Chroma.similarity_search``."""
-    from . import tutorial
+    from assistant.eval import tutorial
 
     store = tutorial.open_vectorstore(Path(tempfile.mkdtemp(prefix="eval-baseline-")), tutorial.minilm(), "baseline")
     splits = tutorial.split(tutorial.load_folder(documents, document_files(documents)))
@@ -122,14 +122,14 @@ def measure(questions: list[Question], retrieve: Callable[[str], Retrieved]) -> 
 
 
 def build_services(documents: Path, index: Path | None):
-    from .. import app
-    from ..settings import Settings
+    from assistant import app
+    from assistant.settings import Settings
 
     return app.build_services(Settings(documents_dir=documents, index_dir=index or tempfile.mkdtemp(prefix="eval-")))
 
 
 def evaluate(args) -> dict:
-    from ..settings import Settings
+    from assistant.settings import Settings
 
     ks = sorted({int(k) for k in str(args.k).split(",") if k.strip()})
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
@@ -185,7 +185,7 @@ def evaluate(args) -> dict:
 
 
 def _retrieval_settings() -> dict:
-    from ..settings import Settings
+    from assistant.settings import Settings
 
     s = Settings()
     fields = (

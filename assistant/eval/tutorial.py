@@ -34,7 +34,7 @@ REFUSALS = (
 def minilm():
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from ..embeddings import packaged_minilm_path
+    from assistant.search.embeddings import packaged_minilm_path
 
     return HuggingFaceEmbeddings(model_name=str(packaged_minilm_path()))
 
@@ -88,8 +88,8 @@ def chain(chat_model):
 
 def stuff_context(documents: list) -> str:
     """The retrieved documents numbered [1]..[k] as in ``eval answers``, so the prompt's "cite as [n]" can work."""
-    from ..prompts import format_passages
-    from ..retrieval import Hit
+    from assistant.answer.prompts import format_passages
+    from assistant.search.hybrid import Hit
 
     hits = [Hit(str(n), doc.page_content, {"title": doc.metadata.get("source", "")}) for n, doc in enumerate(documents)]
     return format_passages(hits)

@@ -6,9 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from .extract import tidy
-from .query import format_ratio
-from .records import FundingRecord
+from assistant.funding.query import format_ratio
+from assistant.funding.records import FundingRecord
+from assistant.text.unwrap import tidy
 
 COLUMNS: list[tuple[str, str]] = [
     ("place", "Place"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .. import places as gazetteer
-from .extract import tidy
-from .records import FundingRecord
+from assistant import places as gazetteer
+from assistant.funding.records import FundingRecord
+from assistant.text.unwrap import tidy
 
 _KEYWORD_FIELDS = ("item", "recipient", "support", "section", "title", "kind", "cap_text", "ratio_text", "period")
 

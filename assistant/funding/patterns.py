@@ -1,0 +1,69 @@
+"""The words around a figure that give it its role in a funding provision, as patterns: what grants money
+(给予, 补贴, subsidy), what bounds a cap (最高, 不超过, up to), what names a voucher (算力券) or a fund (基金),
+what makes a figure a threshold the applicant must reach (投资超过1亿元) or a target (产业规模达8000亿元), and
+the headings and list items that structure a policy. ``extract`` applies them."""
+
+import re
+
+from assistant.text.language import CJK
+
+FUNDING = re.compile(
+    r"给予|予以|补贴|补助|奖励|资助|扶持|奖补|贴息|支持|资金|经费|券|基金|兑付|配套|奖金"
+    r"|(?i:subsid|grant|fund|support|reward|award|voucher|incentive|bonus)"
+)
+PENALTY = re.compile(r"罚款|罚金|没收|违法所得|fine[sd]?\b|penalt")
+CLAUSE_BREAK = re.compile(r"[，,：:]")
+GRANT_VERB = re.compile(r"给予|予以|补贴|补助|奖励|资助|扶持|奖补|支持|发放|兑付|(?i:offer|provid|grant|award|subsid)")
+METRIC = re.compile(
+    r"投资|营收|营业收入|收入|产值|销售|合同|规模|融资|估值|市值|注册资本|研发投入|采购额|交易额|出口|增加值|总量|市场"
+    r"|(?i:revenue|sales|turnover|output|investment|market)"
+)
+REACH = re.compile(r"(?:(?<!不)超过|达到|达|突破|(?<!不)高于|满|在|实现|力争|(?i:exceed\w*|reach\w*|over|above))\s*$")
+ABOVE = re.compile(r"^\s*(?:及|或)?以上|^\s*(?i:or\s+more|and\s+above)")
+GROWTH = re.compile(
+    r"增长|提高|提升|下降|降低|达到|占|比重|覆盖|渗透|(?<!不)超过|增速|增幅|(?i:grow|increas|reduc|share)"
+)
+BOUND = re.compile(
+    r"(?:最高不超过|累计不超过|不超过|不高于|最高可达|最高可|最高|最多|上限为?|封顶|合计|累计"
+    r"|(?i:up\s+to(?:\s+a\s+maximum\s+of)?|a\s+maximum\s+of|no\s+more\s+than|not\s+exceeding|capped\s+at))"
+    r"(?:支持|补贴|奖励|资助|给予)?\s*$"
+)
+VOUCHER_NAME = rf"(?:科技创新|算力|模型|语料|训力|数据|创新|科技|服务|消费|人才|培训|研发|检测|应用|智能|(?!单张|每张)[{CJK}]{{2}})券"
+ANY_VOUCHER = re.compile(r"券[”\"]?[^，。；]{0,14}$")
+VOUCHER_AFTER = re.compile(rf"^\s*的?\s*[“\"]?({VOUCHER_NAME})")
+VOUCHER_BEFORE = re.compile(rf"({VOUCHER_NAME})[”\"]?[^，。；]{{0,14}}$")
+FUND_NOUN = re.compile(r"^[^，。；]{0,24}?(?:基金|专项资金|引导资金|发展资金)|基金[^，。；]{0,10}$")
+RANGE_GAP = re.compile(r"^\s*(?:-|－|–|—|~|～|至|到)\s*$")
+LIST_GAP = re.compile(rf"^\s*(?:的?[{CJK}]{{0,4}}券)?\s*[、，,]\s*(?:最高|不超过|最多)?\s*$")
+PAIR_GAP = re.compile(r"^[^。；\d对]{0,16}$")
+PERIOD = re.compile(
+    r"一次性|每(?:年度?|季度|个?月|半年)|首年|(?:最多|最长|连续|分)?\s*[\d一二三四五六七八九十两]+"
+    r"(?:\s*[-－~～至到]\s*[\d一二三四五六七八九十两]+)?\s*(?:个\s*月|年)(?:内|累计)?(?![度底初末])|累计"
+    r"|(?i:one-off|one-time|annual(?:ly)?|per\s+year|each\s+year)"
+)
+QUALIFIER = re.compile(
+    r"经(?:认定|评定|审核|评审|评估|认证|备案|市政府批准|省政府批准|批准)|择优|首次|首版次|首台套|首批次|首购|新认定|新引进"
+    r"|符合条件的|评选优秀|揭榜成功|获奖|免申即享|核定|不重复|分类|分档|分期|上浮|(?i:eligible|first-time|selected)"
+)
+TARGET_OF = re.compile(
+    r"(?:(?<![针相面绝应核])对(?![接外比照于象话称应口])|(?<![方导走倾转指取流去内外双横纵意志])向(?![社全国海外]))"
+    r"([^，。；：]{2,60}?)(?=，|分别|给予|予以|按|发放|实施|提供)"
+)
+RECIPIENT_END = re.compile(
+    r"(?:主体|企业|单位|机构|团队|人才|个人|高校|院所|园区|使用方|创始人|开发者|厂商|人员|专家|骨干|创业者)$"
+)
+PAREN_TAIL = re.compile(r"[（(][^）)]*[）)]$")
+USED_FOR = re.compile(r"用于([^。；]{2,60})")
+FOR_EN = re.compile(r"(?i:\bfor\s+([^,.;]{3,80}),)")
+ASCII_ONLY = re.compile(r"^[\x00-\x7f]*$")
+LEAD_VERB = re.compile(r"^(?:支持|鼓励|推动|加快|开展|组织|实施)")
+CONNECTOR = re.compile(r"^(?:按照|按|根据|依据|经|对|向|并|且|其中|同时|原则上|市级|省级|区级|市区协同|省市统筹)")
+HEADING = re.compile(
+    r"(?m)^[ \t\u3000]*((?:第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、])"
+    r"\s*[^。\n]{2,40})"
+)
+LIST_ITEM = re.compile(
+    r"(?<=[\n \t\u3000])[ \t\u3000]*(?=[（(]\d{1,2}[)）])|(?<=\n)[ \t\u3000]*(?=\d{1,2}[.、．](?!\d))"
+)
+GENERIC_SUPPORT = {"支持", "补贴", "奖励", "资助", "补助", "奖补", "支持资金", "资金支持", "补贴资金", ""}
+SUPPORT_NOUN = re.compile(r"^\s*的?\s*([^，。；、\d]{0,10}?(?:补贴|支持|奖励|资助|补助|奖补|奖金|贴息))")

@@ -1,0 +1,336 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by z-scores (or reciprocal rank), with per-party quotas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.caches import LRU, PerVersion
+from assistant.places import (
+    AROUND,
+    INSIDE,
+    NAMING,
+    OWN,
+    Place,
+    lies_in,
+    nearest,
+    nearness,
+    place,
+    places_named,
+    region_codes_for,
+    remove_places,
+    subtree_codes,
+)
+from assistant.search.keyword import KeywordIndex
+from assistant.search.store import ChunkStore
+
+FUSIONS = ("zscore", "rrf")
+_DOCUMENT_KEYS = ("source", "title", "doc_number", "region_code")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
+_VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
+
+
+def _compact(text: str) -> str:
+    """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
+    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
+_QUERY_CACHE = 256
+PUBLIC_METADATA = (
+    "source", "title", "section", "page", "region", "region_code", "issuer", "doc_number", "date", "start", "end",
+)  # fmt: skip
+
+@dataclass
+class Hit:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float = 0.0
+    dense_similarity: float = 0.0
+    bm25_score: float = 0.0
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    def public_metadata(self) -> dict[str, Any]:
+        return {key: self.metadata.get(key, "") for key in PUBLIC_METADATA}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Metadata conditions, usable by Chroma (``where``) and by the in-process BM25 (``matches``)."""
+
+    equals: dict[str, str] = field(default_factory=dict)
+    date_from: int = 0
+    date_to: int = 0
+    any_of: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, allowed values): Chroma's $in
+    bounds: tuple[tuple[str, str, int], ...] = ()  # (key, "$gte" or "$lte", value) on an int field (in force)
+
+    def narrowed(self, key: str, values: tuple[str, ...]) -> Filter:
+        return replace(self, any_of=(*self.any_of, (key, values)))
+
+    def __bool__(self) -> bool:
+        return bool(self.equals or self.date_from or self.date_to or self.any_of or self.bounds)
+
+    def where(self) -> dict | None:
+        conditions: list[dict] = [{k: v} for k, v in self.equals.items()]
+        conditions += [{k: {"$in": list(values)}} for k, values in self.any_of]
+        conditions += [{k: {op: value}} for k, op, value in self.bounds]
+        if self.date_from:
+            conditions.append({"date_int": {"$gte": self.date_from}})
+        if self.date_to:
+            conditions.append({"date_int": {"$lte": self.date_to}})
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+    def matches(self, metadata: dict) -> bool:
+        if any(str(metadata.get(k, "")) != v and not (k == "region_code" and lies_in(str(metadata.get(k, "")), v)) for k, v in self.equals.items()):
+            return False
+        if any(str(metadata.get(k, "")) not in values for k, values in self.any_of):
+            return False
+        if any((int(metadata.get(k) or 0) < v) if op == "$gte" else (int(metadata.get(k) or 0) > v) for k, op, v in self.bounds):
+            return False
+        date = int(metadata.get("date_int") or 0)
+        return not ((self.date_from and date < self.date_from) or (self.date_to and (not date or date > self.date_to)))
+
+
+NO_FILTER = Filter()
+
+
+class HybridSearcher:
+    """Dense + BM25 search over one ``ChunkStore``.
+
+    ``fusion="zscore"`` (default) adds each signal's scores standardised over its own candidates;
+    ``"rrf"`` is weighted reciprocal rank fusion. With ``bm25_by_coverage`` the BM25 weight is scaled
+    per query by the share of its words found in the index: across languages BM25 only adds noise.
+    """
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embeddings: Embeddings,
+        keyword: KeywordIndex,
+        *,
+        candidates: int = 30,
+        dense_weight: float = 1.0,
+        bm25_weight: float = 1.0,
+        rrf_k: int = 60,
+        fusion: str = "zscore",
+        bm25_by_coverage: bool = True,
+    ):
+        if fusion not in FUSIONS:
+            raise ValueError(f"Unknown fusion {fusion!r}: use {' or '.join(FUSIONS)}.")
+        self.store, self.embeddings, self.keyword = store, embeddings, keyword
+        self.candidates, self.rrf_k, self.fusion, self.bm25_by_coverage = candidates, rrf_k, fusion, bm25_by_coverage
+        self.weights = {"dense": dense_weight, "bm25": bm25_weight}
+        self._vectors: LRU[str, list[float]] = LRU(_QUERY_CACHE)
+        self._places: tuple[str, frozenset[str]] = ("", frozenset())
+        self._documents = PerVersion(lambda: self.store.version(), self._read_documents)
+
+    def query_vector(self, query: str) -> list[float]:
+        """The query's embedding, remembered for recent queries (balanced search re-asks the pooled one)."""
+        return self._vectors.get_or_compute(query, lambda: self.embeddings.embed_query(query))
+
+    def clear_query_cache(self) -> None:
+        self._vectors.clear()
+
+    def dense(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        filters = within_places(filters)
+        return [
+            Hit(r.id, r.text, r.metadata, score=sim, dense_similarity=sim)
+            for r, sim in self.store.query(self.query_vector(query), k, filters.where())
+        ]
+
+    def bm25(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        filters = within_places(filters)
+        return [
+            Hit(h.id, h.text, h.metadata, score=h.score, bm25_score=h.score)
+            for h in self.keyword.search(query, k, filters.matches if filters else None)
+        ]
+
+    def search(self, query: str, k: int, filters: Filter = NO_FILTER, mode: str = "hybrid") -> list[Hit]:
+        if mode == "dense":
+            return dedupe(self.dense(query, self.candidates, filters))[:k]
+        if mode == "bm25":
+            return dedupe(self.bm25(query, self.candidates, filters))[:k]
+        rankings = {
+            "dense": self.dense(query, self.candidates, filters),
+            "bm25": self.bm25(query, self.candidates, filters),
+        }
+        weights = dict(self.weights)
+        if self.bm25_by_coverage and rankings["bm25"]:
+            weights["bm25"] *= self.keyword.coverage(query)
+        fused = fuse_zscores(rankings, weights) if self.fusion == "zscore" else fuse(rankings, weights, self.rrf_k)
+        return dedupe(fused)[:k]
+
+    def indexed_places(self) -> frozenset[str]:
+        """Division codes of the indexed documents, to resolve an ambiguous name ("Suzhou") to the one present."""
+        version = self.store.version()
+        if self._places[0] != version:
+            codes = {str(r.metadata.get("region_code") or "") for r in self.store.records(with_text=False)}
+            self._places = (version, frozenset(codes - {""}))
+        return self._places[1]
+
+    def indexed_documents(self) -> list[dict]:
+        """One row per indexed document (source, title, doc_number, region_code), cached per index version."""
+        return self._documents.get()
+
+    def _read_documents(self) -> list[dict]:
+        rows = {}
+        for record in self.store.records(with_text=False):
+            meta = record.metadata
+            rows.setdefault(meta.get("source", ""), {k: str(meta.get(k, "")) for k in _DOCUMENT_KEYS})
+        return list(rows.values())
+
+    def documents_named(self, query: str, places: list[Place] = ()) -> list[str]:
+        """Sources of the one document a question singles out: by its number (京发改〔2024〕1081号), or by a
+        version or year span in its title that no other candidate document has ("the Anhui 2.0 policy")."""
+        documents = self.indexed_documents()
+        numbers = {_compact(m.group()) for m in _DOC_NUMBER.finditer(query)}
+        by_number = [d["source"] for d in documents if d["doc_number"] and _compact(d["doc_number"]) in numbers]
+        if by_number:
+            return by_number
+        codes = {c for p in places for c in subtree_codes(p)}
+        candidates = [d for d in documents if not codes or d["region_code"] in codes]
+        for token in _VERSION.findall(query):
+            having = [d["source"] for d in candidates if token in _compact(d["title"] + " " + d["source"])]
+            if len(having) == 1 and len(candidates) > 1:
+                return having
+        return []
+
+    def places_in(self, query: str) -> list[Place]:
+        return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]
+
+    def search_about(self, query: str, k: int, wanted: Place, filters: Filter = NO_FILTER, *, fill: bool = True) -> list[Hit]:
+        """The best passages for one place, nearest first (``places.nearness``): its own documents' and those of
+        the places inside it (a city's districts), then those of the city and province around it (which apply
+        there) and national passages that name it, which keep a quarter of the places when the place has
+        passages of its own (a national report may state what its own notice does not). Then, with ``fill``,
+        what plain search finds elsewhere: another place's text never answers for this one (the grounding
+        refuses it), but a question never ends with fewer passages than plain search would give it."""
+        pool = max(self.candidates, 3 * k)
+        found = self.search(query, pool, filters.narrowed("region_code", subtree_codes(wanted)))
+        found += self.search(query, pool, filters.narrowed("region_code", region_codes_for(wanted)[1:]))
+        found += self.search(query, k, filters) if fill else []
+        tiers: dict[int, list[Hit]] = {}
+        seen: set[str] = set()
+        for hit in found:
+            if hit.id not in seen:
+                seen.add(hit.id)
+                tiers.setdefault(nearness(hit.metadata, hit.text, wanted), []).append(hit)
+        primary = tiers.get(OWN, []) + tiers.get(INSIDE, [])
+        support = tiers.get(AROUND, []) + tiers.get(NAMING, [])
+        chosen = primary[: k - min(len(support), k // 4 if primary else k)]
+        chosen += support[: k - len(chosen)]
+        ids = {hit.id for hit in chosen}
+        rest = [hit for tier in sorted(tiers) for hit in tiers[tier] if hit.id not in ids and (fill or tier <= NAMING)]
+        return dedupe(chosen + rest)[:k]
+
+    def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
+        """A question naming places gets passages that speak for them; a comparison, an equal share for each."""
+        places = self.places_in(query)
+        if not places:
+            return self.search(query, k, filters)
+        if len(places) == 1:
+            return self.search_about(query, k, places[0], filters)
+        return self.search_parties(remove_places(query), k, places, filters)
+
+    def search_parties(self, query: str, k: int, places: list[Place], filters: Filter = NO_FILTER) -> list[Hit]:
+        """Each compared place gets an equal share of the passages that speak for it more nearly than for any
+        other party (comparing 徐汇 with 上海, Shanghai's share is Shanghai's own text); then what plain search
+        finds, so no comparison has fewer passages than plain search. ``query`` names no place: within a
+        place's own documents its name only matches their letterheads."""
+        quota = max(2, k // len(places))
+        per_party = [
+            [hit for hit in self.search_about(query, 3 * quota, p, filters, fill=False) if nearest(hit.metadata, hit.text, places) == p][:quota]
+            for p in places
+        ]
+        found = dedupe(_interleave(per_party, quota))[:k]
+        ids = {hit.id for hit in found}
+        return found + [hit for hit in self.search(query, k, filters) if hit.id not in ids][: max(0, k - len(found))]
+
+
+def within_places(filters: Filter) -> Filter:
+    """A user's filter on a place is hard at any level and takes in the places inside it: region 上海 (its code
+    310000) matches Shanghai's documents and its districts' and zones'; 徐汇 only Xuhui's."""
+    code = filters.equals.get("region_code")
+    found = place(code) if code else None
+    if found is None or found.level == "national":
+        return filters
+    equals = {key: value for key, value in filters.equals.items() if key != "region_code"}
+    return replace(filters, equals=equals).narrowed("region_code", subtree_codes(found))
+
+
+def _interleave(groups: list[list[Hit]], quota: int) -> list[Hit]:
+    out, seen = [], set()
+    for position in range(quota):
+        for group in groups:
+            fresh = [hit for hit in group if hit.id not in seen]
+            if position < len(group) and fresh:
+                out.append(fresh[0])
+                seen.add(fresh[0].id)
+    return out
+
+
+def fuse(rankings: dict[str, list[Hit]], weights: dict[str, float], rrf_k: int = 60) -> list[Hit]:
+    """Weighted reciprocal rank fusion; keeps each signal's raw score on the fused hit."""
+    merged: dict[str, Hit] = {}
+    for name, hits in rankings.items():
+        for rank, hit in enumerate(hits, start=1):
+            target = merged.setdefault(hit.id, Hit(hit.id, hit.text, hit.metadata))
+            target.score += weights.get(name, 1.0) / (rrf_k + rank)
+            target.ranks[name] = rank
+            target.dense_similarity = max(target.dense_similarity, hit.dense_similarity)
+            target.bm25_score = max(target.bm25_score, hit.bm25_score)
+    return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def fuse_zscores(rankings: dict[str, list[Hit]], weights: dict[str, float]) -> list[Hit]:
+    """Weighted sum of each signal's z-scores over its candidates; a chunk a signal did not return gets
+    that signal's lowest z. Unlike ranks, this keeps how far ahead a clear winner is."""
+    merged: dict[str, Hit] = {}
+    floors: dict[str, float] = {}
+    standardised: dict[str, dict[str, float]] = {}
+    for name, hits in rankings.items():
+        z = _zscores([hit.score for hit in hits])
+        standardised[name] = {hit.id: value for hit, value in zip(hits, z)}
+        floors[name] = min(z, default=0.0)
+        for rank, hit in enumerate(hits, start=1):
+            target = merged.setdefault(hit.id, Hit(hit.id, hit.text, hit.metadata))
+            target.ranks[name] = rank
+            target.dense_similarity = max(target.dense_similarity, hit.dense_similarity)
+            target.bm25_score = max(target.bm25_score, hit.bm25_score)
+    for hit in merged.values():
+        hit.score = sum(
+            weights.get(name, 1.0) * standardised[name].get(hit.id, floors[name]) for name in rankings if rankings[name]
+        )
+    return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def _zscores(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    values = np.asarray(scores, dtype=np.float64)
+    spread = values.std()
+    return ((values - values.mean()) / spread).tolist() if spread > 0 else [0.0] * len(scores)
+
+
+def dedupe(hits: list[Hit], max_overlap: float = 0.5) -> list[Hit]:
+    """Drop a hit whose span mostly overlaps a better hit of the same document."""
+    kept: list[Hit] = []
+    for hit in hits:
+        if not any(_overlap(hit, other) > max_overlap for other in kept):
+            kept.append(hit)
+    return kept
+
+
+def _overlap(a: Hit, b: Hit) -> float:
+    if a.id == b.id:
+        return 1.0
+    if a.metadata.get("source") != b.metadata.get("source"):
+        return 0.0
+    start = max(int(a.metadata.get("start", 0)), int(b.metadata.get("start", 0)))
+    end = min(int(a.metadata.get("end", 0)), int(b.metadata.get("end", 0)))
+    shorter = min(len(a.text), len(b.text)) or 1
+    return max(0, end - start) / shorter

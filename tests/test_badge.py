@@ -1,0 +1,94 @@
+"""The badge means what it says (assistant/answer/badge.py): Verified only when every figure and fact is bound
+to a provision or to a sentence sharing the question's subject words; the repair's quote is at most Quoted;
+a quote about something else, or an English question about a subject the documents never mention, is a
+refusal. Synthetic passages; the embeddings rate every sentence alike, so dense similarity cannot save
+an answer here: the lexical tests must."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.answer.ground import ground
+from assistant.answer.question import analyse
+from assistant.answer.repair import extractive_answer
+from assistant.api.chat import assistant_extras
+from assistant.search.hybrid import NO_FILTER
+from assistant.web.handlers import answer_markdown
+from tests.lexical import answered, hits, lexical_answerer
+
+SPECIALISED = "对首次认定的国家级、省级专精特新企业，分别给予一次性奖励80万元、50万元。"
+DATA_CENTRE = "对新建数据中心的企业，给予设备投资额10%、最高800万元补贴。"
+VOUCHER = "发放算力券，对租用智能算力的企业给予租赁费用最高30%的补贴。"
+TALENT = "对引进的高层次人才团队，给予最高100万元奖励。"
+OPEN_SOURCE = "会议要求完善开源机制，建设开源社区。会议强调夯实产业基础。"
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return lexical_answerer()
+
+
+
+
+def test_an_english_question_about_a_subject_no_document_mentions_is_refused_not_verified(answerer):
+    q = analyse("What tax relief does the plan give to AI companies?")
+    scope = answerer.scope(q, hits(DATA_CENTRE, VOUCHER))
+    assert answerer.refusal_before(q, scope, NO_FILTER) is not None, "refused by evidence before the model"
+    answer = answered(answerer, q.text, hits(DATA_CENTRE, VOUCHER), "Up to 10% [1].")
+    assert not answer.verified and answer.badge != "verified"
+
+
+def test_an_english_question_about_equipment_never_mentioned_is_not_answered_with_a_voucher_sentence(answerer):
+    q = analyse("What subsidy is given for buying robotic arms?")
+    scope = answerer.scope(q, hits(VOUCHER, TALENT))
+    assert answerer.refusal_before(q, scope, NO_FILTER) is not None
+    retold = answered(answerer, q.text, hits(VOUCHER, TALENT), "Robotic arm purchases get up to 30% [1].")
+    assert not retold.verified
+    present = analyse("What share of the rent for intelligent computing power is subsidised?")
+    assert answerer.refusal_before(present, answerer.scope(present, hits(VOUCHER, TALENT)), NO_FILTER) is None
+
+
+def test_the_repairs_quote_is_at_most_quoted_never_verified(answerer):
+    answer = answered(answerer, "会议对开源社区提出了什么要求？", hits(OPEN_SOURCE, TALENT), "会议要求建设100个开源社区 [1]。")
+    assert not answer.refused and "“会议要求完善开源机制，建设开源社区”" in answer.text
+    data = answer.as_dict()
+    assert answer.badge == data["badge"] == "quoted" and not answer.verified and data["verified"] is False
+
+
+def test_a_quote_sharing_no_subject_word_with_the_question_is_a_refusal(answerer):
+    q = analyse("What does the plan give for hiring foreign language teachers?")
+    scope = answerer.scope(q, hits(DATA_CENTRE, TALENT))
+    assert extractive_answer(scope, answerer.relevance) is None
+    answer = answered(answerer, q.text, hits(DATA_CENTRE, TALENT), "Up to 800万元 [1].")
+    assert answer.refused and answer.badge == "not_found"
+
+
+def test_a_wrong_figure_stated_before_a_right_quote_is_not_verified(answerer):
+    q = analyse("首次认定的国家级专精特新企业奖励多少？")
+    draft = "50万元 [1]。原文：“对首次认定的国家级、省级专精特新企业，分别给予一次性奖励80万元、50万元” [1]。"
+    check = ground(draft, answerer.scope(q, hits(SPECIALISED)), answerer.relevance)
+    assert not check.verified and "50万元" in check.problems[0]
+    answer = answered(answerer, q.text, hits(SPECIALISED), draft)
+    claim = answer.text.split("原文")[0]
+    assert "80万元" in claim and "50万元" not in claim, "fixed, or dropped"
+
+
+def test_the_badge_reaches_the_json_the_api_and_the_page(answerer):
+    quoted = answered(answerer, "会议对开源社区提出了什么要求？", hits(OPEN_SOURCE), "会议要求建设100个开源社区 [1]。")
+    assert assistant_extras(quoted)["verification"]["badge"] == "quoted"
+    assert "Quoted" in answer_markdown(quoted) and "badge-quoted" in answer_markdown(quoted)
+    verified = answered(answerer, "引进高层次人才团队最高奖励多少？", hits(TALENT), "最高100万元奖励 [1]。")
+    assert verified.verified and assistant_extras(verified)["verification"]["badge"] == "verified"
+    refused = Answer("Q?", "Q?", "The indexed documents don't say.", True, hits(TALENT))
+    assert refused.as_dict()["badge"] == "not_found" and "Not found" in answer_markdown(refused)
+
+
+def test_a_money_question_answered_without_an_amount_is_not_verified(answerer):
+    """A true sentence that states no amount does not answer "how much": never Verified."""
+    title = "北京市经济和信息化局近日印发《北京市人工智能赋能新型工业化行动方案》。"
+    q = analyse("北京对算力的补贴上限是多少？")
+    check = ground("北京市经济和信息化局印发了行动方案 [1]。", answerer.scope(q, hits(title, VOUCHER)), answerer.relevance)
+    assert not check.verified and "states no amount" in check.problems[-1]
+    answer = answered(answerer, q.text, hits(title, VOUCHER), "北京市经济和信息化局印发了行动方案 [1]。")
+    assert answer.badge != "verified"

@@ -1,0 +1,87 @@
+"""Money answers from records (assistant/answer/provisions.py, money.py): the provision the question's words
+select gives the figures, each item of a 分别/依次 list with its own figure; look-alikes give a cited table.
+Synthetic passages; the embeddings rate every sentence alike, so nothing here rests on dense similarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.ground import ground
+from assistant.answer.provisions import list_labels, offers, select
+from assistant.answer.question import analyse
+from tests.lexical import answered, hits, lexical_answerer
+
+CENTRES = "三、支持企业创新。对认定为国家级、省级、市级企业技术中心的，分别给予100万元、50万元、20万元奖励。"
+PRIZES = "对获得一等奖、二等奖、三等奖的项目，依次给予50万元、30万元、10万元奖励。"
+CLASSES = "对A类、B类、C类项目分别给予最高500万元、300万元、100万元支持。"
+REVISED = "光伏电站奖励标准由0.15元/千瓦时调整至0.25元/千瓦时。"
+OTHER = "对新建数据中心的企业，给予设备投资额10%、最高800万元补贴。"
+
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return lexical_answerer()
+
+
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "wrong"),
+    [
+        ("认定为国家级企业技术中心的奖励是多少？", "100万元", "20万元"),
+        ("认定为省级企业技术中心的奖励是多少？", "50万元", "100万元"),
+        ("市级企业技术中心奖励多少钱？", "20万元", "100万元"),
+        ("How much is the reward for a provincial enterprise technology centre?", "50万元", "20万元"),
+    ],
+)
+def test_each_item_of_a_respectively_list_gets_its_own_figure_whatever_the_draft_says(answerer, question, right, wrong):
+    answer = answered(answerer, question, hits(CENTRES, OTHER), f"{wrong} [1]。")
+    claim = answer.text.split("原文")[0].split("The passage says")[0]
+    assert right in claim and wrong not in claim, answer.text
+    assert answer.verified and answer.badge == "verified" and answer.cited == [1]
+
+
+def test_the_draft_check_rejects_a_figure_from_the_wrong_item_of_the_list(answerer):
+    q = analyse("认定为省级企业技术中心的奖励最高多少？")
+    scope = answerer.scope(q, hits(CENTRES))
+    wrong = ground("给予100万元奖励 [1]。", scope, answerer.relevance)
+    assert not wrong.verified and "item" in wrong.problems[0]
+    assert ground("给予50万元奖励 [1]。", scope, answerer.relevance).verified
+
+
+def test_a_draft_stating_the_selected_provisions_figure_keeps_the_models_words(answerer):
+    answer = answered(answerer, "认定为省级企业技术中心的奖励是多少？", hits(CENTRES), "省级企业技术中心可获得50万元奖励 [1]。")
+    assert answer.text.startswith("省级企业技术中心可获得50万元奖励") and answer.verified
+
+
+def test_look_alike_provisions_the_question_does_not_tell_apart_give_a_cited_table(answerer):
+    answer = answered(answerer, "企业技术中心的奖励是多少？", hits(CENTRES, OTHER), "100万元 [1]。")
+    rows = [line for line in answer.text.splitlines() if line.startswith("| ") and "[1]" in line]
+    assert len(rows) == 3, answer.text
+    assert all(figure in answer.text for figure in ("100万元", "50万元", "20万元"))
+    assert "技术" in answer.text.splitlines()[0], "it says which words of the question they all match"
+    assert "800万元" not in answer.text
+
+
+def test_list_items_are_read_for_respectively_in_order_and_class_lists():
+    def labels(sentence):
+        figures = [sentence.index(f) for f in ("50万元", "30万元", "10万元") if f in sentence] or [
+            sentence.index(f) for f in ("500万元", "300万元", "100万元")
+        ]
+        return [label[0] for label in list_labels(sentence, figures)]
+
+    assert labels(PRIZES) == ["一等奖", "二等奖", "三等奖"]
+    assert labels(CLASSES) == ["A类", "B类", "C类"]
+    assert labels("分别按一等奖50万元、二等奖30万元、三等奖10万元给予奖励。") == ["一等奖", "二等奖", "三等奖"]
+
+
+def test_a_figure_a_revision_replaces_is_no_provision(answerer):
+    q = analyse("光伏电站奖励标准调整后每千瓦时多少钱？")
+    found = select(q, offers(answerer.scope(q, hits(REVISED))))
+    assert found is not None and [o.stated for o in found.offers] == ["0.25元/千瓦时"]
+
+
+def test_a_question_whose_words_match_no_provision_selects_none(answerer):
+    q = analyse("对购买机械臂的企业补贴多少？")
+    assert select(q, offers(answerer.scope(q, hits(CENTRES, OTHER)))) is None

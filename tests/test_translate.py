@@ -1,0 +1,45 @@
+"""English question words rendered into Chinese with CC-CEDICT (assistant/answer/translate.py), so an English
+question gets the lexical tests a Chinese one gets (assistant/answer/subject.py, guard.subject_coverage)."""
+
+from __future__ import annotations
+
+from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
+from assistant.answer.question import analyse
+from assistant.answer.subject import shares_subject, subject_terms
+from assistant.answer.translate import lookup, terms_of
+from assistant.search.hybrid import Hit
+
+PASSAGES = [
+    Hit("a", "发放算力券，对租用智能算力的企业给予租赁费用最高30%的补贴。", {"source": "p.txt"}),
+    Hit("b", "对建设高质量数据集的企业，给予最高300万元支持。", {"source": "p.txt"}),
+]
+
+
+def rendered(text: str) -> dict[str, tuple[str, ...]]:
+    return {t.english: t.chinese for t in terms_of(text)}
+
+
+def test_phrases_are_matched_before_their_words_and_stop_words_are_skipped():
+    terms = rendered("How much computing-power voucher money does the plan issue?")
+    assert terms["computing power"] == ("算力",) and "券" in terms["voucher"]
+    assert not {"how", "much", "money", "plan", "issue", "computing", "power"} & set(terms)
+    assert {"税收优惠", "减税"} <= set(rendered("What tax relief is there?")["tax relief"])
+
+
+def test_cedict_renders_words_the_hand_table_lacks_and_plurals_fall_back_to_their_stem():
+    assert "数据集" in lookup("datasets")
+    assert "孵化器" in lookup("incubator")
+    assert "租赁" in lookup("renting") and "购买" in lookup("buys")
+
+
+def test_names_inside_a_sentence_are_left_to_the_gazetteer():
+    assert "west" not in rendered("What does the West Bund district give to providers of datasets?")
+
+
+def test_an_english_questions_subject_is_found_in_chinese_passages_or_missed():
+    present = analyse("What share of the rent for intelligent computing power is subsidised?")
+    absent = analyse("What tax relief does the plan give to AI companies?")
+    assert subject_coverage(present, PASSAGES) >= MIN_SUBJECT_COVERAGE
+    assert subject_coverage(absent, PASSAGES) < MIN_SUBJECT_COVERAGE
+    assert shares_subject(present, PASSAGES[0].text) and not shares_subject(absent, PASSAGES[0].text)
+    assert [t.english for t in subject_terms(analyse("How much does Shanghai give for datasets?"))] == ["datasets"]
