@@ -31,7 +31,8 @@ class Services:
     def embeddings(self):
         from assistant.search.embeddings import make_embeddings
 
-        return make_embeddings(self.settings.embeddings, self.settings.n_threads)
+        s = self.settings
+        return make_embeddings(s.embeddings, s.n_threads, s.e5_precision)
 
     @cached_property
     def store(self):

