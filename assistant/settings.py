@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     )
     n_threads: int = Field(2, description="CPU threads for llama.cpp.")
     n_ctx: int = Field(4096, description="llama.cpp context window.")
+    prompt_lookup: int = Field(
+        0, ge=0, description="llama.cpp prompt-lookup decoding: draft this many tokens copied from the prompt (0: off)."
+    )
     max_tokens: int = Field(384, description="Longest answer, in tokens.")
 
     # web app

@@ -26,6 +26,7 @@ import statistics
 import time
 from pathlib import Path
 
+from assistant.eval.splits import HALVES
 from bench.common import POLICY_CORPUS, ROOT, SHARED, log, machine, read_jsonl
 
 CACHE = ROOT / "bench" / ".cache" / "all_documents"
@@ -52,15 +53,22 @@ def corpus(national: int | None) -> dict[str, str]:
     return files | {p.name: p.read_text(encoding="utf-8") for p in paths}
 
 
-def questions() -> list[dict]:
+def questions(files: dict[str, str]) -> list[dict]:
+    """The answerable questions with evidence, each with the halves of the fixed split it counts in (the
+    sample set is not split)."""
+    from assistant.eval.splits import SPLITS, documents_of, halves_of
+
     out = []
     for name, file in SETS.items():
+        texts = {f: files[f] for half in SPLITS.get(name, {}).values() for f in half if f in files}
         for row in read_jsonl(SHARED / "eval" / file):
             if (row.get("answer_groups") or row.get("answers")) and row.get("evidence"):
                 evidence = [squeeze(e) for e in row.get("evidence_by_doc") or [row["evidence"]]]
-                out.append(
-                    {"set": name, "id": f"{name}:{row['id']}", "question": row["question"], "evidence": evidence}
-                )
+                halves = halves_of(documents_of(row, texts), SPLITS[name]) if name in SPLITS else []
+                out.append({
+                    "set": name, "id": f"{name}:{row['id']}", "question": row["question"], "evidence": evidence,
+                    "halves": halves,
+                })  # fmt: skip
     return out
 
 
@@ -152,7 +160,7 @@ def run(national: int | None) -> dict:
     log(f"ingest: {ingest}")
     squeezed = {name: squeeze(text) for name, text in files.items()}
     chunks = [squeeze(r.text) for r in services.store.records()]
-    run_system, rows = systems(services, files), questions()
+    run_system, rows = systems(services, files), questions(files)
     for fn in run_system.values():
         fn("人工智能 warm-up")  # loads the models and the keyword index before any timing
     latency: dict[str, list[float]] = {s: [] for s in SYSTEMS}
@@ -168,7 +176,8 @@ def run(national: int | None) -> dict:
             row["ranks"][system] = ranks(found, row["evidence"], holders if system == "bm25-docs" else None)
             row["returned"][system] = len(found)
         log(f"[{n}/{len(rows)}] {row['id']}: " + " ".join(f"{s}={row['ranks'][s]}" for s in SYSTEMS))
-    groups = {**{name: [r for r in rows if r["set"] == name] for name in SETS}, "overall": rows}
+    groups = {name: [r for r in rows if r["set"] == name] for name in SETS}
+    groups |= {half: [r for r in rows if half in r["halves"]] for half in HALVES} | {"overall": rows}
     table = {
         group: {"n": len(members)} | {
             system: {f"all@{k}": recall(members, system, k) for k in KS} | {f"any@{k}": recall(members, system, k, any) for k in KS}

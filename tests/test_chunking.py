@@ -119,3 +119,30 @@ def test_property_chunking_loses_no_text(pieces, budget):
     assert covered_in_order(text, chunks)
     starts = [c.start for c in chunks]
     assert starts == sorted(starts)
+
+
+def test_a_page_flattened_to_one_line_is_chunked_along_its_sections(tmp_path):
+    from assistant.ingest.document import FLAT_LINE_CHARS, restore_lines
+    from assistant.ingest.loaders import load_document
+
+    items = "".join(
+        f" （{n}）支持第{n}类项目。对符合条件的企业，给予最高{i * 100}万元补贴，按照本意见第三条执行。"
+        for i, n in enumerate("一二三四五六", start=1)
+    )
+    page = (
+        "某区关于支持产业发展的若干意见 首页 政务公开 索引号 : 123 发布机构 : 某区科委 发布时间： 2024-01-02 "
+        "为促进产业发展，特制定本意见。 一、适用对象 本意见适用于在本区登记注册的企业。 二、支持方式" + items
+    )
+    page += " 三、附则 本意见自发布之日起施行。" + "其他说明。" * max(0, (FLAT_LINE_CHARS - len(page)) // 5 + 1)
+    restored = restore_lines(page)
+    assert len(restored) == len(page) and restored.replace("\n", " ") == page  # only spaces became newlines
+    assert "\n一、适用对象\n本意见适用于" in restored and "\n（三）支持第三类项目" in restored
+    assert "按照本意见第三条执行" in restored  # a reference inside a sentence is no heading
+    assert restore_lines("一、短文\n（一）不动。 二、也不动") == "一、短文\n（一）不动。 二、也不动"  # lines intact: untouched
+
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    document = load_document(tmp_path / "page.txt")
+    chunks = chunk_document(document.text, max_tokens=120)
+    third = next(c for c in chunks if "300万元" in c.text)
+    assert third.section.endswith("（三）支持第三类项目。") or "（三）" in third.section
+    assert "100万元" not in third.text and "500万元" not in third.text

@@ -113,6 +113,65 @@ def test_targets_penalties_and_growth_are_not_provisions(text):
     assert extract_provisions(text) == []
 
 
+def test_a_ratio_whose_grant_verb_opens_the_next_clause():
+    provision = only("对开展数据标注的企业，可按不超过标注费用的25%，给予最高300万元的补助。")
+    assert (provision.ratio, provision.cap_yuan) == (25, 300 * WAN)
+    assert "25%" in provision.span and "300万元" in provision.span
+
+
+def test_a_ratio_bounded_per_recipient_in_the_next_clause_is_one_provision():
+    provision = only("对租用云服务的企业，可给予不超过服务费用40%的补贴支持，每家企业年度补贴最高80万元。")
+    assert (provision.ratio, provision.cap_yuan, provision.period) == (40, 80 * WAN, "年度")
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("对入驻孵化器的初创团队，年度最高可给予30万元房租补贴。", "年度"),
+        ("对采购本地软件的单位，给予采购额10%、不超过50万元的年度补贴。", "年度"),
+        ("对重点企业按其年度营业收入的2%给予奖励，最高200万元。", ""),  # the base of the ratio, not a period
+    ],
+)
+def test_a_yearly_cap_written_nian_du_is_a_period(text, period):
+    assert only(text).period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "ratio"),
+    [
+        ("对获得国家级项目资助的单位，按照1:0.5的比例给予区级配套资助。", 50),
+        ("对承担省级重大专项的企业，按1:1比例予以配套支持。", 100),
+    ],
+)
+def test_a_matching_ratio_written_as_a_proportion(text, ratio):
+    assert only(text).ratio == ratio
+
+
+def test_a_matching_ratio_above_one_to_one_or_a_clock_time_is_no_ratio():
+    assert extract_provisions("对获得市级资助的项目，按1:2的比例予以配套支持。") == []
+    assert extract_provisions("补贴申报窗口于9:30开放，逾期不予受理。") == []
+
+
+def test_a_revision_keeps_the_new_figure_not_the_one_it_replaces():
+    provision = only("对首次入选的示范企业，奖励标准由20万元调整为30万元。")
+    assert provision.cap_yuan == 30 * WAN
+    text = (
+        "二、奖励标准由5万元（年销售额在规定标准以下的小微企业）、8万元（其他中型企业及新设机构），统一调整至10万元。"
+    )
+    assert [p.cap_yuan for p in extract_provisions(text)] == [10 * WAN]
+
+
+def test_numbered_rates_under_a_lead_in_that_grants_and_their_unit():
+    text = "二、补贴标准如下：\n\n1、新建储能电站：0.3元/千瓦时。\n\n2、改造项目。改造主体：每千瓦200元。\n\n三、其他事项。\n"
+    found = extract_provisions(text)
+    assert [p.cap_yuan for p in found] == [0.3, 200]
+    assert found[0].cap_text == "0.3元/千瓦时"
+    goals = "一、发展目标如下：\n1、到2027年，储能装机规模达到500万千瓦。\n2、产业产值达到300亿元。\n"
+    assert extract_provisions(goals) == []
+    items = "附件清单如下：\n1、申报表。\n2、项目预算500万元。\n"  # the lead-in grants nothing
+    assert extract_provisions(items) == []
+
+
 def test_qualifiers_and_the_measure_heading():
     text = "4.开展关键技术创新。对具有战略性的关键项目，经市\n政府批准后可给予最高 50%支持。"
     provision = only(text)
@@ -128,9 +187,16 @@ def _local(name: str) -> str:
     return shared_path("data", "cn_local_ai_policy", name).read_text(encoding="utf-8")
 
 
+def _labelled(name: str) -> str:
+    """A labelled document: a city's policy (cn_local_ai_policy) or a district's (cn_district_policy)."""
+    if shared_path("data", "cn_local_ai_policy").joinpath(name).exists():
+        return _local(name)
+    return shared_path("data", "cn_district_policy", name).read_text(encoding="utf-8")
+
+
 def test_label_anchors_still_point_into_the_documents():
     for label in _labels():
-        assert _local(label["doc"])[label["start"] : label["end"]] == label["anchor"]
+        assert _labelled(label["doc"])[label["start"] : label["end"]] == label["anchor"]
 
 
 def _evaluate(with_unfigured: bool) -> Score:
@@ -138,7 +204,7 @@ def _evaluate(with_unfigured: bool) -> Score:
     labels = _labels()
     for doc in sorted({label["doc"] for label in labels}):
         wanted = [x for x in labels if x["doc"] == doc and (with_unfigured or x["has_figure"])]
-        score(extract_provisions(_local(doc)), wanted, result)
+        score(extract_provisions(_labelled(doc)), wanted, result)
     return result
 
 

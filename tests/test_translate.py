@@ -1,4 +1,4 @@
-"""English question words rendered into Chinese with CC-CEDICT (assistant/answer/translate.py), so an English
+"""English question words rendered into Chinese with CC-CEDICT (assistant/text/translate.py), so an English
 question gets the lexical tests a Chinese one gets (assistant/answer/subject.py, guard.subject_coverage)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
 from assistant.answer.question import analyse
 from assistant.answer.subject import shares_subject, subject_terms
-from assistant.answer.translate import lookup, terms_of
 from assistant.search.hybrid import Hit
+from assistant.text.translate import lookup, terms_of
 
 PASSAGES = [
     Hit("a", "发放算力券，对租用智能算力的企业给予租赁费用最高30%的补贴。", {"source": "p.txt"}),

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.question import Question
 from assistant.answer.subject import subject_terms, term_in
-from assistant.answer.translate import Term
 from assistant.funding.extract import Provision, extract_provisions, tidy
 from assistant.text.numbers import Figure, figures_match, find_figures, sentence_spans
+from assistant.text.translate import Term
 
 if TYPE_CHECKING:
     from assistant.answer.ground import Scope

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from assistant.answer.evidence import Relevance, Sentence, content_words
 from assistant.answer.ground import Scope, answer_pool
+from assistant.answer.question import Question
 from assistant.answer.subject import shares_subject, subject_terms
 from assistant.answer.verify import strip_citations
 from assistant.places import Place
@@ -41,6 +42,9 @@ def quote_floor(question_language: str, sentence_text: str) -> float:
 # adds its relevance to the question's, and a sentence stating the draft's figure gets a small bonus. The
 # floor applies to the relevance to the question alone, and the quote is grounded again like any answer.
 DRAFT_WEIGHT = 1.0
+# The best-ranked sentences tried in turn: a same-language sentence of a national report can outrank the
+# place's own Chinese sentence and still share no subject word with the question.
+QUOTE_CANDIDATES = 3
 DRAFT_FIGURE_BONUS = 0.03
 
 
@@ -74,17 +78,24 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
         ),
         key=lambda item: -item[0],
     )
-    _, score, sentence = ranked[0]
     # "What is the funding cap in Beijing?" names no subject: any cap of the place's own passages answers it.
     open_money = question.kind == "money" and bool(question.places) and not subject_terms(question)
+    texts = [hit.text for hit in scope.hits]
+    for _, score, sentence in ranked[:QUOTE_CANDIDATES]:
+        if _answers(question, sentence, score, open_money, texts):
+            return sentence, score
+    return None
+
+
+def _answers(question: Question, sentence: Sentence, score: float, open_money: bool, texts: list[str]) -> bool:
+    """Relevant enough, and about what was asked: a quote that shares no subject word with the question (in
+    Chinese, after translation) is no answer."""
     if score < quote_floor(question.language, sentence.text) and not open_money:
-        return None
+        return False
     same = detect_language(sentence.text) == question.language
     if same and question.chinese and not (content_words(question.text) & content_words(sentence.context)):
-        return None  # nothing of the question's subject is in the sentence
-    if not shares_subject(question, sentence.context, [hit.text for hit in scope.hits]):
-        return None  # a quote that shares no subject word with the question (in Chinese, after translation) is no answer
-    return sentence, score
+        return False
+    return shares_subject(question, sentence.context, texts)
 
 
 def extractive_answer(scope: Scope, relevance: Relevance, draft: str = "") -> str | None:

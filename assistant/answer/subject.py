@@ -13,19 +13,21 @@ from functools import lru_cache
 
 from assistant.answer.evidence import content_words, unwrapped
 from assistant.answer.question import Question
-from assistant.answer.translate import Term, terms_of
 from assistant.places import gazetteer
 from assistant.search.keyword import tokenize
 from assistant.text.language import detect_language
+from assistant.text.translate import Term, terms_of
 
 # The words Chinese policy titles are made of ("关于推动人工智能产业高质量发展的若干意见（征求意见稿）"): a question
 # naming its document uses them, and they are in every passage of it, so they say nothing of the subject;
-# likewise the words asking for the kind of answer (文号, 哪天, 上限).
+# likewise the words asking for the kind of answer (文号, 哪天, 上限) and those qualifying a figure (年度, 累计).
 _TITLE_TEXT = (
     "产业 发展 推动 推进 加快 促进 高质量 质量 高质 若干 意见 征求 征求意见 征求意见稿 措施 若干措施 方案 实施方案 行动 "
     "行动计划 计划 办法 管理办法 通知 印发 关于 试行 暂行 规定 细则 实施细则 政策 本市 全市 全区 "
     # and the words that ask for a kind of answer rather than name a subject
-    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期"
+    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期 "
+    # and the words that qualify a figure: how much and how often, not what for
+    "年度 每年 一次性 累计 单个 每家 最多"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 

@@ -64,11 +64,36 @@ def extract_provisions(text: str) -> list[Provision]:
     for start, end in _sentences(text):
         start = _after_stray_paren(text, start, end)
         sentence = text[start:end]
-        if not words.FUNDING.search(sentence) or words.PENALTY.search(sentence):
+        if words.PENALTY.search(sentence):
+            continue
+        lead_in = not words.FUNDING.search(sentence) and _under_funding_lead_in(text, start)
+        if not (lead_in or words.FUNDING.search(sentence)):
             continue
         heading = next((h for offset, h in reversed(headings) if offset <= start), "")
-        found += _sentence_provisions(text, start, end, heading)
+        found += _sentence_provisions(text, start, end, heading, lead_in)
     return found
+
+
+def _under_funding_lead_in(text: str, position: int) -> bool:
+    """The sentence is in a numbered item ("1、分布式光伏：0.25元/千瓦时。") of a list whose lead-in line, ending in a
+    colon, grants ("项目奖励标准如下："); only numbered lines may stand between the two."""
+    line_start = text.rfind("\n", 0, position) + 1
+    if not words.NUMBERED_LINE.match(text, line_start):
+        return False
+    cursor = line_start
+    for _ in range(30):
+        if cursor == 0:
+            return False
+        previous_start = text.rfind("\n", 0, cursor - 1) + 1
+        line = text[previous_start : cursor - 1].strip()
+        cursor = previous_start
+        if not line:
+            continue
+        if line.endswith(("：", ":")):
+            return bool(words.FUNDING.search(line)) and not words.PENALTY.search(line)
+        if not words.NUMBERED_LINE.match(line):
+            return False
+    return False
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -105,6 +130,12 @@ def _moneys(text: str, start: int, end: int) -> list[_Money]:
         Figure(f.value, f.kind, f.text, f.start + start, f.end + start, f.currency)
         for f in find_figures(text[start:end])
     ]
+    for pair in words.RATIO_PAIR.finditer(text, start, end):  # "按照1:1的比例配套": the second per unit of the first
+        first, second = float(pair.group(1)), float(pair.group(2))
+        if first > 0 and 0 < second / first <= 1:
+            figures = [f for f in figures if f.end <= pair.start() or f.start >= pair.end()]
+            figures.append(Figure(second / first * 100, "percent", pair.group(), pair.start(), pair.end()))
+    figures.sort(key=lambda f: f.start)
     out: list[_Money] = []
     for i, figure in enumerate(figures):
         is_money = figure.kind == "amount" and figure.currency in ("", "CNY")
@@ -120,13 +151,21 @@ def _moneys(text: str, start: int, end: int) -> list[_Money]:
     return out
 
 
-def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money) -> None:
+def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, lead_in: bool = False) -> None:
     figure = money.figure
     clause_start = _clause_start(text, sentence_start, money.start)
     before = text[clause_start : money.start]
     after = text[money.end : sentence_end]
     near = text[max(sentence_start, money.start - 30) : min(sentence_end, money.end + 30)]
-    if not words.FUNDING.search(near):
+    head = text[sentence_start : money.start]
+    revised_from = head.rfind("由")
+    if revised_from >= 0 and not words.REVISED_TO.search(head, revised_from) and words.REVISED_TO.search(after):
+        money.role = "replaced"  # "由0.15元/千瓦时调整至0.25元/千瓦时": the old figure
+        return
+    revision = revised_from >= 0 and re.search(rf"(?:{words.REVISED_TO.pattern})\s*$", head[revised_from:])
+    if revision and words.FUNDING.search(head[:revised_from]):
+        near = head[:revised_from]  # the new figure of a revised 奖励标准, however long the list it replaces
+    if not (words.FUNDING.search(near) or lead_in):
         money.role = "target"
     elif figure.kind == "percent":
         grants = list(words.GRANT_VERB.finditer(text, sentence_start, money.start))
@@ -137,6 +176,7 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money) 
             or words.SUPPORT_NOUN.match(after)
             or words.GRANT_VERB.search(rest_of_clause)
             or "上浮" in before[-6:]
+            or (words.RATIO_BASE.search(before) and words.GRANT_NEXT.match(after))
         )
         minimum = re.search(r"(?:不少于|不低于|至少|(?i:at\s+least))\s*$", before)
         money.role = "ratio" if granted and not (growth and "上浮" not in before[-6:]) and not minimum else "target"
@@ -169,7 +209,8 @@ def _groups(text: str, moneys: list[_Money]) -> list[tuple[_Money | None, list[_
                 groups.append((pending_ratio, []))
             pending_ratio = money
         elif money.role in ("cap", "voucher", "fund"):
-            if pending_ratio is not None and words.PAIR_GAP.match(text[pending_ratio.end : money.start]):
+            gap = text[pending_ratio.end : money.start] if pending_ratio is not None else ""
+            if pending_ratio is not None and (words.PAIR_GAP.match(gap) or words.PER_RECIPIENT_GAP.match(gap)):
                 groups.append((pending_ratio, [money]))
             else:
                 if pending_ratio is not None:
@@ -183,10 +224,10 @@ def _groups(text: str, moneys: list[_Money]) -> list[tuple[_Money | None, list[_
     return groups
 
 
-def _sentence_provisions(text: str, start: int, end: int, heading: str) -> list[Provision]:
+def _sentence_provisions(text: str, start: int, end: int, heading: str, lead_in: bool = False) -> list[Provision]:
     moneys = _moneys(text, start, end)
     for money in moneys:
-        _classify(text, start, end, money)
+        _classify(text, start, end, money, lead_in)
     thresholds = [
         tidy(text[_clause_start(text, start, m.start) : _clause_end(text, m.end, end)])
         for m in moneys
@@ -328,7 +369,8 @@ def _cap_text(text: str, start: int, cap: _Money) -> str:
     before = text[max(start, cap.start - 12) : cap.start]
     bound = words.BOUND.search(before)
     begin = cap.start - (len(before) - bound.start()) if bound else cap.start
-    return tidy(text[begin : cap.end])
+    unit = words.PER_UNIT.match(text, cap.end)  # "0.25元/千瓦时" is a rate, not a 0.25-yuan cap
+    return tidy(text[begin : unit.end() if unit else cap.end])
 
 
 def _ratio_text(text: str, start: int, ratio: _Money) -> str:

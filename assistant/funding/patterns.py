@@ -36,9 +36,26 @@ FUND_NOUN = re.compile(r"^[^，。；]{0,24}?(?:基金|专项资金|引导资金
 RANGE_GAP = re.compile(r"^\s*(?:-|－|–|—|~|～|至|到)\s*$")
 LIST_GAP = re.compile(rf"^\s*(?:的?[{CJK}]{{0,4}}券)?\s*[、，,]\s*(?:最高|不超过|最多)?\s*$")
 PAIR_GAP = re.compile(r"^[^。；\d对]{0,16}$")
+# "…投入的30%的奖励支持，单个创新主体年度支持最高2000万元": the next clause bounds the ratio per recipient
+PER_RECIPIENT_GAP = re.compile(
+    r"^[^。；\d对，,]{0,10}[，,]\s*(?:单个|单家|每个|每家|每户|单户)[^。；\d对，,]{0,14}?(?:最高|不超过|最多)[^。；\d对，,]{0,4}$"
+)
+# "可按不超过合同额的20%，给予最高1000万元": a share of a base whose grant verb opens the next clause
+RATIO_BASE = re.compile(r"按照?|不超过|不高于|(?i:up\s+to)")
+GRANT_NEXT = re.compile(r"^\s*的?\s*[，,]\s*(?:最高|可|再)?\s*(?:给予|予以)")
+# "按照1:1的比例予以配套支持": a matching ratio, the second number per unit of the first
+RATIO_PAIR = re.compile(
+    r"(?<![\d.:：])(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)(?![\d.:：])(?=\s*的?\s*比例|\s*(?:予以|进行)?\s*配套)"
+)
+# "奖励标准由0.15元/千瓦时调整至0.25元/千瓦时": a revision; the figure it replaces is no provision
+REVISED_TO = re.compile(r"(?:调整|提高|提升|上调|下调|降低|增加|减少|降)(?:至|为|到)")
+# "（四）项目奖励标准如下：" then "1、分布式光伏：0.25元/千瓦时。": list items under a lead-in that grants (use .match)
+NUMBERED_LINE = re.compile(r"[ \t\u3000]*(?:\d{1,2}\s*[、.．](?!\d)|[（(]\d{1,2}[)）])")
+PER_UNIT = re.compile(r"\s*(?:/|每)\s*(?:千瓦时|千瓦|瓦|度|平方米|吨|台|套|人|kWh|kW|W)")
 PERIOD = re.compile(
     r"一次性|每(?:年度?|季度|个?月|半年)|首年|(?:最多|最长|连续|分)?\s*[\d一二三四五六七八九十两]+"
     r"(?:\s*[-－~～至到]\s*[\d一二三四五六七八九十两]+)?\s*(?:个\s*月|年)(?:内|累计)?(?![度底初末])|累计"
+    r"|年度(?=\s*(?:最高|不超过|累计|支持|补贴|补助|奖励|资助|奖补))"  # 年度最高500万元, 年度补贴: a yearly cap
     r"|(?i:one-off|one-time|annual(?:ly)?|per\s+year|each\s+year)"
 )
 QUALIFIER = re.compile(

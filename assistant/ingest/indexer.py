@@ -183,17 +183,23 @@ def _ingest(
             writing.append(True)
 
     def write_waiting() -> None:
-        """Embed the waiting files' chunks in one call; then each file as before: new chunks, then old deleted."""
+        """Embed the waiting files' chunks in one call and write them in one upsert (Chroma's cost is per call,
+        most files have under 10 chunks); then delete the versions they replace: new chunks before old ones."""
         vectors = embeddings.embed_documents([text for write in waiting for text in write.embed_texts])
         first_write()
-        at = 0
+        store.upsert(
+            [i for write in waiting for i in write.ids],
+            [text for write in waiting for text in write.texts],
+            vectors,
+            [meta for write in waiting for meta in write.metadatas],
+        )
+        store.delete([i for write in waiting for i in write.stale])
         for write in waiting:
-            store.upsert(write.ids, write.texts, vectors[at : at + len(write.ids)], write.metadatas)
-            store.delete(write.stale)
-            at += len(write.ids)
             setattr(report, write.outcome, getattr(report, write.outcome) + 1)
-            if progress:
-                progress(write.source, store.count())
+        if progress:
+            count = store.count()
+            for write in waiting:
+                progress(write.source, count)
         waiting.clear()
 
     for path in document_files(documents_dir):

@@ -13,7 +13,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.ingest.document import LoadedDocument, LoadError, normalise
+from assistant.ingest.document import LoadedDocument, LoadError, normalise, restore_lines
 from assistant.ingest.encoding import decode_text
 from assistant.ingest.filetype import IMAGE_SUFFIXES
 
@@ -69,7 +69,7 @@ def _parse(data: bytes, suffix: str, max_bytes: int, pages: PageReader | None) -
     text = normalise(decode_text(data))
     if suffix in (".html", ".htm"):
         return _load_html(text)
-    return _load_markdown(text) if suffix == ".md" else LoadedDocument(text)
+    return _load_markdown(text) if suffix == ".md" else LoadedDocument(restore_lines(text))
 
 
 def _label(text: str) -> str:

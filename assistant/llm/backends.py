@@ -33,6 +33,7 @@ class LlamaCppChat(BaseChatModel):
     model_path: str
     n_threads: int = 2
     n_ctx: int = 4096
+    prompt_lookup: int = 0  # tokens drafted from the prompt per step (llama-cpp's LlamaPromptLookupDecoding); 0: off
     max_tokens: int = 384
     temperature: float = 0.0
     queue_size: int = 8
@@ -54,11 +55,14 @@ class LlamaCppChat(BaseChatModel):
         if self._llama is None:
             try:
                 from llama_cpp import Llama
+                from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
             except ImportError as exc:  # pragma: no cover - depends on the install
                 raise RuntimeError("make install (missing: llama-cpp-python)") from exc
+            draft = LlamaPromptLookupDecoding(num_pred_tokens=self.prompt_lookup) if self.prompt_lookup else None
             self._llama = Llama(
-                model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, seed=0, verbose=False
-            )
+                model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, seed=0, verbose=False,
+                draft_model=draft,
+            )  # fmt: skip
         return self._llama
 
     def _payload(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict:
@@ -197,6 +201,7 @@ def make_chat_model(settings) -> BaseChatModel:
         model_path=str(path),
         n_threads=settings.n_threads,
         n_ctx=settings.n_ctx,
+        prompt_lookup=settings.prompt_lookup,
         max_tokens=settings.max_tokens,
         queue_size=settings.llm_queue_size,
     )

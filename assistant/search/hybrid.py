@@ -27,6 +27,8 @@ from assistant.places import (
 )
 from assistant.search.keyword import KeywordIndex
 from assistant.search.store import ChunkStore
+from assistant.text.language import detect_language
+from assistant.text.translate import terms_of
 
 FUSIONS = ("zscore", "rrf")
 _DOCUMENT_KEYS = ("source", "title", "doc_number", "region_code")
@@ -38,6 +40,10 @@ def _compact(text: str) -> str:
     """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
     return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
 _QUERY_CACHE = 256
+# How much nearer text is preferred, in fused score (a sum of z-scores): about one standard deviation of one
+# signal for the place's own text, half that for the places inside it (a city's districts), the city and
+# province around it and a national text naming it (bench/all_documents.py, docs/places.md).
+NEARNESS_BONUS = {OWN: 1.0, INSIDE: 0.5, AROUND: 0.5, NAMING: 0.5}
 PUBLIC_METADATA = (
     "source", "title", "section", "page", "region", "region_code", "issuer", "doc_number", "date", "start", "end",
 )  # fmt: skip
@@ -146,7 +152,7 @@ class HybridSearcher:
         filters = within_places(filters)
         return [
             Hit(h.id, h.text, h.metadata, score=h.score, bm25_score=h.score)
-            for h in self.keyword.search(query, k, filters.matches if filters else None)
+            for h in self.keyword.search(keyword_query(query), k, filters.matches if filters else None)
         ]
 
     def search(self, query: str, k: int, filters: Filter = NO_FILTER, mode: str = "hybrid") -> list[Hit]:
@@ -160,7 +166,7 @@ class HybridSearcher:
         }
         weights = dict(self.weights)
         if self.bm25_by_coverage and rankings["bm25"]:
-            weights["bm25"] *= self.keyword.coverage(query)
+            weights["bm25"] *= self.keyword.coverage(keyword_query(query))
         fused = fuse_zscores(rankings, weights) if self.fusion == "zscore" else fuse(rankings, weights, self.rrf_k)
         return dedupe(fused)[:k]
 
@@ -203,29 +209,40 @@ class HybridSearcher:
         return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]
 
     def search_about(self, query: str, k: int, wanted: Place, filters: Filter = NO_FILTER, *, fill: bool = True) -> list[Hit]:
-        """The best passages for one place, nearest first (``places.nearness``): its own documents' and those of
-        the places inside it (a city's districts), then those of the city and province around it (which apply
-        there) and national passages that name it, which keep a quarter of the places when the place has
-        passages of its own (a national report may state what its own notice does not). Then, with ``fill``,
-        what plain search finds elsewhere: another place's text never answers for this one (the grounding
-        refuses it), but a question never ends with fewer passages than plain search would give it."""
+        """The best passages for one place. Candidates come from its own documents and those of the places inside
+        it (a city's districts), from the city and province around it (which apply there) and, with ``fill``, from
+        everywhere; all are fused on one scale (``pooled``). The passages that speak for the place come first,
+        ranked by that score plus a preference for nearness (``NEARNESS_BONUS``): its own text wins a close call,
+        a national report naming it that says far more on the question still ranks first. Then, with ``fill``,
+        the rest by score: another place's text never answers for this one (the grounding refuses it), but a
+        question never ends with fewer passages than plain search would give it."""
         pool = max(self.candidates, 3 * k)
-        found = self.search(query, pool, filters.narrowed("region_code", subtree_codes(wanted)))
-        found += self.search(query, pool, filters.narrowed("region_code", region_codes_for(wanted)[1:]))
-        found += self.search(query, k, filters) if fill else []
-        tiers: dict[int, list[Hit]] = {}
-        seen: set[str] = set()
-        for hit in found:
-            if hit.id not in seen:
-                seen.add(hit.id)
-                tiers.setdefault(nearness(hit.metadata, hit.text, wanted), []).append(hit)
-        primary = tiers.get(OWN, []) + tiers.get(INSIDE, [])
-        support = tiers.get(AROUND, []) + tiers.get(NAMING, [])
-        chosen = primary[: k - min(len(support), k // 4 if primary else k)]
-        chosen += support[: k - len(chosen)]
-        ids = {hit.id for hit in chosen}
-        rest = [hit for tier in sorted(tiers) for hit in tiers[tier] if hit.id not in ids and (fill or tier <= NAMING)]
-        return dedupe(chosen + rest)[:k]
+        scopes = [
+            filters.narrowed("region_code", subtree_codes(wanted)),
+            filters.narrowed("region_code", region_codes_for(wanted)[1:]),
+        ]
+        found = self.pooled(query, pool, [*scopes, filters] if fill else scopes)
+        tiers = {hit.id: nearness(hit.metadata, hit.text, wanted) for hit in found}
+        speaking = sorted(
+            (hit for hit in found if tiers[hit.id] <= NAMING), key=lambda h: -(h.score + NEARNESS_BONUS[tiers[h.id]])
+        )
+        rest = [hit for hit in found if tiers[hit.id] > NAMING] if fill else []
+        return dedupe(speaking + rest)[:k]
+
+    def pooled(self, query: str, k: int, scopes: list[Filter]) -> list[Hit]:
+        """One hybrid search over the union of several filtered searches' candidates, fused once: the raw
+        similarities and BM25 scores of one index share a scale, the per-search z-scores would not."""
+        rankings: dict[str, dict[str, Hit]] = {"dense": {}, "bm25": {}}
+        for scope in scopes:
+            for hit in self.dense(query, k, scope):
+                rankings["dense"].setdefault(hit.id, hit)
+            for hit in self.bm25(query, k, scope):
+                rankings["bm25"].setdefault(hit.id, hit)
+        ranked = {name: sorted(hits.values(), key=lambda h: -h.score) for name, hits in rankings.items()}
+        weights = dict(self.weights)
+        if self.bm25_by_coverage and ranked["bm25"]:
+            weights["bm25"] *= self.keyword.coverage(keyword_query(query))
+        return fuse_zscores(ranked, weights) if self.fusion == "zscore" else fuse(ranked, weights, self.rrf_k)
 
     def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:
         """A question naming places gets passages that speak for them; a comparison, an equal share for each."""
@@ -249,6 +266,15 @@ class HybridSearcher:
         found = dedupe(_interleave(per_party, quota))[:k]
         ids = {hit.id for hit in found}
         return found + [hit for hit in self.search(query, k, filters) if hit.id not in ids][: max(0, k - len(found))]
+
+
+def keyword_query(query: str) -> str:
+    """An English question searches Chinese text by its words' Chinese renderings too (CC-CEDICT,
+    ``text.translate``): dictionary query translation for the keyword half, measured in docs/retrieval.md."""
+    if detect_language(query) == "zh":
+        return query
+    renderings = [chinese for term in terms_of(query) for chinese in term.chinese]
+    return " ".join([query, *dict.fromkeys(renderings)])
 
 
 def within_places(filters: Filter) -> Filter:

@@ -1,0 +1,85 @@
+"""Which one of the indexed documents a question singles out, so it is answered from that document: by its
+number (京发改〔2024〕1081号), by a year or version in its title that no other candidate has ("the Anhui 2.0
+policy"), or by the part of its title it quotes that no other candidate's title has ("按徐汇区推动人工智能产业
+高质量发展的若干意见…": a place with several drafts of one kind is the normal case below the city), or, in an
+English question, by a title or file-name word only that document has ("the embodied-intelligence draft")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
+_VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[a-z]{3,}")
+# A quoted title part this long (in characters) names a document; shorter ones (人工智能, 若干意见) are any title's.
+MIN_QUOTED_CHARS = 6
+# The words titles are made of; a quoted part must hold this many characters besides them ("产业高质量发展的若干意见"
+# is in many titles of one place and names none of them).
+_BOILERPLATE = re.compile(
+    "关于|印发|推动|推进|促进|加快|支持|进一步|产业|高质量|发展|若干|意见|措施|办法|方案|通知|实施|行动|计划|征求意见稿|"
+    "征求意见|试行|暂行|规定|细则|建设|的"
+)
+MIN_TELLING_CHARS = 4
+
+
+def compact(text: str) -> str:
+    """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
+    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
+
+
+def documents_named(query: str, documents: Sequence[dict], codes: set[str]) -> list[str]:
+    """Sources of the one document ``query`` singles out among ``documents`` (rows with source, title,
+    doc_number, region_code), the candidates being those of the places ``codes`` (all when empty)."""
+    numbers = {compact(m.group()) for m in _DOC_NUMBER.finditer(query)}
+    by_number = [d["source"] for d in documents if d["doc_number"] and compact(d["doc_number"]) in numbers]
+    if by_number:
+        return by_number
+    candidates = [d for d in documents if not codes or d["region_code"] in codes]
+    if len(candidates) < 2:
+        return []
+    for token in _VERSION.findall(query):
+        having = [d["source"] for d in candidates if token in compact(d["title"] + " " + d["source"])]
+        if len(having) == 1:
+            return having
+    return _by_quoted_title(query, candidates) or _by_title_word(query, candidates)
+
+
+def _by_quoted_title(query: str, candidates: Sequence[dict]) -> list[str]:
+    """The document whose title shares the longest run of characters with the question, when that run is long
+    and no other candidate's title holds it."""
+    titles = {d["source"]: _CJK_RUN.findall(d["title"]) for d in candidates}
+    best: dict[str, int] = {}
+    for source, runs in titles.items():
+        others = [run for other, their in titles.items() if other != source for run in their]
+        best[source] = max((_longest_own(q, runs, others) for q in _CJK_RUN.findall(query)), default=0)
+    top = max(best.values(), default=0)
+    winners = [source for source, length in best.items() if length == top]
+    return winners if top >= MIN_QUOTED_CHARS and len(winners) == 1 else []
+
+
+def _longest_own(text: str, runs: list[str], others: list[str]) -> int:
+    """Length of the longest piece of ``text`` that is in one of ``runs`` and in none of ``others``, and says
+    more than the words every title is made of."""
+    longest = 0
+    for start in range(len(text)):
+        end = start + longest + 1
+        while end <= len(text) and any(text[start:end] in run for run in runs):
+            piece = text[start:end]
+            if len(_BOILERPLATE.sub("", piece)) >= MIN_TELLING_CHARS and not any(piece in other for other in others):
+                longest = end - start
+            end += 1
+    return longest
+
+
+def _by_title_word(query: str, candidates: Sequence[dict]) -> list[str]:
+    """The one document with a title or file-name word that no other candidate has and the question uses; none
+    when the question uses such words of two documents ("the AI-industry draft" for a large-model company)."""
+    asked = set(_WORD.findall(query.lower()))  # stop words too: "industry" in a file name may be what tells it apart
+    words = {d["source"]: set(_WORD.findall(f"{d['title']} {d['source']}".lower())) for d in candidates}
+    having = [
+        source for source, own in words.items()
+        if asked & (own - set().union(*(w for other, w in words.items() if other != source)))
+    ]  # fmt: skip
+    return having if len(having) == 1 else []

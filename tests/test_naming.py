@@ -1,0 +1,38 @@
+"""Which one of a place's documents a question singles out (search/naming.py): by number, by version, by the part
+of its title it quotes, by a title or file-name word only it has; never by words every title shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.search.naming import documents_named
+
+DRAFTS = [
+    {"source": "ai-industry.txt", "title": "某区关于推动人工智能产业高质量发展的若干意见", "doc_number": "", "region_code": "A"},
+    {"source": "robots.txt", "title": "某区关于推动具身智能产业发展的若干意见", "doc_number": "", "region_code": "A"},
+    {"source": "genai-pilot-zone.txt", "title": "关于支持生成式人工智能创新生态先导区的若干措施", "doc_number": "", "region_code": "A"},
+    {"source": "other-place.txt", "title": "某市关于推动低空经济产业高质量发展的若干意见", "doc_number": "某发〔2024〕3号", "region_code": "B"},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("按某区推动人工智能产业高质量发展的若干意见，经营奖励上限是多少？", ["ai-industry.txt"]),  # quoted without 关于
+        ("某区人工智能产业若干意见里算力券最多多少？", ["ai-industry.txt"]),  # a part only its title has
+        ("具身智能产业那份意见对首台套奖励多少？", ["robots.txt"]),
+        ("生成式人工智能先导区措施里中试基地奖励多少？", ["genai-pilot-zone.txt"]),
+        ("What does the pilot-zone draft give for computing power?", ["genai-pilot-zone.txt"]),  # a file-name word
+        ("某区的若干意见对算力给多少支持？", []),  # words every title has name none
+        ("某区推动产业发展的政策里算力券多少？", []),
+        ("What does the district's draft give for computing power?", []),  # district, draft: any document's words
+        ("某发〔2024〕3号的奖励是多少？", ["other-place.txt"]),  # a number names its document wherever it is
+    ],
+)
+def test_a_question_singles_out_one_of_its_places_documents(question, expected):
+    assert documents_named(question, DRAFTS, {"A"}) == expected
+
+
+def test_only_the_places_documents_are_candidates_and_one_candidate_is_no_choice():
+    assert documents_named("低空经济产业高质量发展的若干意见给多少？", DRAFTS, {"A"}) == []
+    assert documents_named("人工智能产业高质量发展的若干意见给多少？", DRAFTS[:1], {"A"}) == []
