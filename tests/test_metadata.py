@@ -72,7 +72,7 @@ def test_web_page_flattened_to_one_line(corpus):
     meta = meta_of(doc)
     assert meta["issuer"] == "国家互联网信息办公室"
     assert meta["date"] == "2024-12-20"
-    assert meta["title"] == "cnpol-7c07b41af6ee"  # the first line is a whole page: no title in it
+    assert meta["title"] == "国家互联网信息办公室关于发布第九批深度合成服务算法备案信息的公告"  # the page's title, no site name
     assert meta["region"] == "National"
 
 

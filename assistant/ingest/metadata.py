@@ -23,6 +23,7 @@ _DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,14}})\s*{_BRACKETS}\s*(\d{{1,5}}
 _ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,30}) ?令\s*第\s*(\d{1,4})\s*号")
 _TITLE_WORDS = re.compile(r"关于|通知|意见|办法|方案|计划|规划|决定|公告|通告|条例|规定|指南|Plan|Policy", re.I)
 _SENTENCE_END = tuple("。！？；：.!?;:，,")
+_PAGE_TITLE_END = re.compile(r"\s|_|\s?[|｜]\s?|\s-\s")
 _ISSUER_PREFIX = re.compile(r"^\s*([^\s《》“”，。、：:][^《》“”，。、：:\n]{1,58}?)(?:关于|印发|发布)")
 _ORG_SUFFIX = re.compile(r"(?:部|委|厅|局|院|署|会|室|府|司|处|办|部门|中心|小组|银行)$")
 _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -85,10 +86,13 @@ def _label_value(text: str, label: str) -> str:
 
 
 def _first_line_title(text: str) -> str:
-    """A short opening line that reads like a title, else the first line if short ("Plan" in a txt)."""
+    """A short opening line that reads like a title, else the first line if short ("Plan" in a txt). A page
+    flattened to one line opens with the page's title, up to the first space and without the site's name
+    ("…的公告_中央网络安全和信息化委员会办公室 设为首页 …")."""
     lines = [_clean(line) for line in text[:2000].splitlines() if line.strip()][:5]
-    short = [line for line in lines if len(line) <= 120 and not line.endswith(_SENTENCE_END)]
-    titled = next((line for line in short if _TITLE_WORDS.search(line)), "")
+    heads = [line if len(line) <= 120 else _PAGE_TITLE_END.split(line, maxsplit=1)[0] for line in lines]
+    short = [head for head in heads if len(head) <= 120 and not head.endswith(_SENTENCE_END)]
+    titled = next((head for head in short if _TITLE_WORDS.search(head)), "")
     return titled or (lines[0] if lines and lines[0] in short else "")
 
 

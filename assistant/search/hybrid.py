@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,19 +25,13 @@ from assistant.places import (
     subtree_codes,
 )
 from assistant.search.keyword import KeywordIndex
+from assistant.search.naming import documents_named
 from assistant.search.store import ChunkStore
 from assistant.text.language import detect_language
 from assistant.text.translate import terms_of
 
 FUSIONS = ("zscore", "rrf")
 _DOCUMENT_KEYS = ("source", "title", "doc_number", "region_code")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
-_VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
-
-
-def _compact(text: str) -> str:
-    """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
-    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
 _QUERY_CACHE = 256
 # How much nearer text is preferred, in fused score (a sum of z-scores): about one standard deviation of one
 # signal for the place's own text, half that for the places inside it (a city's districts), the city and
@@ -190,20 +183,8 @@ class HybridSearcher:
         return list(rows.values())
 
     def documents_named(self, query: str, places: list[Place] = ()) -> list[str]:
-        """Sources of the one document a question singles out: by its number (京发改〔2024〕1081号), or by a
-        version or year span in its title that no other candidate document has ("the Anhui 2.0 policy")."""
-        documents = self.indexed_documents()
-        numbers = {_compact(m.group()) for m in _DOC_NUMBER.finditer(query)}
-        by_number = [d["source"] for d in documents if d["doc_number"] and _compact(d["doc_number"]) in numbers]
-        if by_number:
-            return by_number
-        codes = {c for p in places for c in subtree_codes(p)}
-        candidates = [d for d in documents if not codes or d["region_code"] in codes]
-        for token in _VERSION.findall(query):
-            having = [d["source"] for d in candidates if token in _compact(d["title"] + " " + d["source"])]
-            if len(having) == 1 and len(candidates) > 1:
-                return having
-        return []
+        """Sources of the one document a question singles out among its places' documents (``naming``)."""
+        return documents_named(query, self.indexed_documents(), {c for p in places for c in subtree_codes(p)})
 
     def places_in(self, query: str) -> list[Place]:
         return [p for p in places_named(query, self.indexed_places()) if p.level != "national"]
