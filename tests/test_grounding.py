@@ -109,6 +109,19 @@ def test_repair_refuses_rather_than_quote_a_sentence_about_something_else(answer
     assert extractive_answer(scope, answerer.relevance) is None
 
 
+def test_repair_quotes_the_first_of_the_best_sentences_that_answers_and_never_a_web_pages_header(answerer):
+    header = Hit(
+        "h",
+        "公开渠道 : 网站 上海市关于支持语料券采购补贴的若干措施 发布时间： 2024-10-31 点击数： 1745 发布机构 : 上海市经济信息化委 "
+        "为支持语料券采购，对购买语料的主体给予最高 500 万元采购补贴。",
+        {"region_code": SHANGHAI, "source": "shanghai.txt"},
+    )
+    scope = answerer.scope(analyse("上海的语料券采购补贴最高多少？"), [header, CORPUS])
+    repaired = extractive_answer(scope, answerer.relevance)
+    assert repaired and "[2]" in repaired and "500" in repaired and "点击数" not in repaired
+    assert extractive_answer(answerer.scope(analyse("上海的语料券采购补贴最高多少？"), [header]), answerer.relevance) is None
+
+
 def test_relevance_prefers_the_sentence_about_the_question(embeddings):
     relevance = Relevance(embeddings)
     scores = relevance.score("What is Shanghai's cap for buying training corpora?", [CORPUS.text, RESEARCH.text])

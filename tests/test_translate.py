@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
 from assistant.answer.question import analyse
-from assistant.answer.subject import shares_subject, subject_terms
+from assistant.answer.subject import shares_subject, subject_terms, topic_terms
 from assistant.search.hybrid import Hit
 from assistant.text.translate import lookup, terms_of
 
@@ -43,3 +43,14 @@ def test_an_english_questions_subject_is_found_in_chinese_passages_or_missed():
     assert subject_coverage(absent, PASSAGES) < MIN_SUBJECT_COVERAGE
     assert shares_subject(present, PASSAGES[0].text) and not shares_subject(absent, PASSAGES[0].text)
     assert [t.english for t in subject_terms(analyse("How much does Shanghai give for datasets?"))] == ["datasets"]
+
+
+def test_words_that_qualify_a_figure_choose_among_provisions_but_name_no_subject():
+    asked = analyse("What is the annual cap on renting computing power?")
+    assert "annual" in {t.english for t in subject_terms(asked)}  # provision selection: a yearly cap, not a per-unit one
+    assert "annual" not in {t.english for t in topic_terms(asked)}
+    assert not shares_subject(asked, "对新注册的企业给予开办奖励，单个创新主体最高2000万元，可分年度拨付。")
+    assert shares_subject(asked, "对创新主体租用算力的，单个创新主体年度支持最高2000万元。")
+    chinese = analyse("租用算力每年最多补贴多少？")
+    assert "每年" not in {t.english for t in topic_terms(chinese)}
+    assert not shares_subject(chinese, "对新注册的企业每年给予开办奖励最高2000万元。")

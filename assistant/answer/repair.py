@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from assistant.answer.evidence import Relevance, Sentence, content_words
 from assistant.answer.ground import Scope, answer_pool
 from assistant.answer.question import Question
-from assistant.answer.subject import shares_subject, subject_terms
+from assistant.answer.subject import shares_subject, topic_terms
 from assistant.answer.verify import strip_citations
 from assistant.places import Place
 from assistant.text.language import detect_language
@@ -45,6 +45,8 @@ DRAFT_WEIGHT = 1.0
 # The best-ranked sentences tried in turn: a same-language sentence of a national report can outrank the
 # place's own Chinese sentence and still share no subject word with the question.
 QUOTE_CANDIDATES = 3
+# The labels of a government web page's header, kept in a crawled text: a sentence holding two is page chrome.
+_PAGE_LABELS = re.compile(r"索引号|主题分类|发布机构|发文机关|发文字号|公开属性|公开渠道|公开方式|发布时间|发布日期|成文日期|点击数|浏览次数|访问量")
 DRAFT_FIGURE_BONUS = 0.03
 
 
@@ -79,7 +81,7 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
         key=lambda item: -item[0],
     )
     # "What is the funding cap in Beijing?" names no subject: any cap of the place's own passages answers it.
-    open_money = question.kind == "money" and bool(question.places) and not subject_terms(question)
+    open_money = question.kind == "money" and bool(question.places) and not topic_terms(question)
     texts = [hit.text for hit in scope.hits]
     for _, score, sentence in ranked[:QUOTE_CANDIDATES]:
         if _answers(question, sentence, score, open_money, texts):
@@ -89,8 +91,10 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
 
 def _answers(question: Question, sentence: Sentence, score: float, open_money: bool, texts: list[str]) -> bool:
     """Relevant enough, and about what was asked: a quote that shares no subject word with the question (in
-    Chinese, after translation) is no answer."""
+    Chinese, after translation) is no answer, nor is a web page's header (its title among 发布机构, 发布时间…)."""
     if score < quote_floor(question.language, sentence.text) and not open_money:
+        return False
+    if len(_PAGE_LABELS.findall(sentence.text)) >= 2:
         return False
     same = detect_language(sentence.text) == question.language
     if same and question.chinese and not (content_words(question.text) & content_words(sentence.context)):

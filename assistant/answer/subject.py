@@ -20,16 +20,20 @@ from assistant.text.translate import Term, terms_of
 
 # The words Chinese policy titles are made of ("关于推动人工智能产业高质量发展的若干意见（征求意见稿）"): a question
 # naming its document uses them, and they are in every passage of it, so they say nothing of the subject;
-# likewise the words asking for the kind of answer (文号, 哪天, 上限) and those qualifying a figure (年度, 累计).
+# likewise the words asking for the kind of answer (文号, 哪天, 上限).
 _TITLE_TEXT = (
     "产业 发展 推动 推进 加快 促进 高质量 质量 高质 若干 意见 征求 征求意见 征求意见稿 措施 若干措施 方案 实施方案 行动 "
     "行动计划 计划 办法 管理办法 通知 印发 关于 试行 暂行 规定 细则 实施细则 政策 本市 全市 全区 "
     # and the words that ask for a kind of answer rather than name a subject
-    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期 "
-    # and the words that qualify a figure: how much and how often, not what for
-    "年度 每年 一次性 累计 单个 每家 最多"
+    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+# Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
+# subject (a per-unit cap or a yearly one per company) but are no subject: "the annual cap on buying computing
+# power" is not answered by another annual cap.
+QUALIFIERS = frozenset(
+    ["年度", "每年", "一次性", "累计", "单个", "每家", "每个", "annual", "annually", "yearly", "year", "years", "cumulative", "cumulatively", "once", "one-off", "one-time"]
+)
 
 
 def subject_terms(q: Question) -> tuple[Term, ...]:
@@ -50,6 +54,11 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
             text = text[: mention.start] + " " + text[mention.end :]
     skip = frozenset(w for n in names for w in n.lower().split())
     return tuple(t for t in terms_of(text, skip) if t.chinese)
+
+
+def topic_terms(q: Question) -> tuple[Term, ...]:
+    """The subject terms that say what the question is about, without those that qualify a figure."""
+    return tuple(t for t in subject_terms(q) if t.english.lower() not in QUALIFIERS)
 
 
 def term_in(term: Term, text: str) -> bool:
@@ -74,7 +83,7 @@ def shares_subject(q: Question, text: str, among: Sequence[str] = ()) -> bool:
     ``among`` (the retrieved passages), words most of them hold do not count unless every word is such."""
     if q.chinese and detect_language(text) != "zh":
         return True  # no Chinese→English rendering here: across that way the dense checks judge alone
-    terms = list(subject_terms(q))
+    terms = list(topic_terms(q))
     if len(among) >= 3:
         telling = [t for t in terms if sum(term_in(t, p) for p in among) < COMMON_SHARE * len(among)]
         terms = telling or terms
@@ -84,7 +93,7 @@ def shares_subject(q: Question, text: str, among: Sequence[str] = ()) -> bool:
 def coverage(q: Question, texts: Sequence[str]) -> float:
     """IDF-weighted share of the question's subject terms that occur in ``texts`` (1.0 when there are none);
     a term no text has weighs most."""
-    terms = subject_terms(q)
+    terms = topic_terms(q)
     if not terms or not texts:
         return 1.0
     held = [sum(term_in(t, text) for text in texts) for t in terms]

@@ -101,8 +101,7 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
 }
 _HAND = {key.replace("-", " "): value for key, value in POLICY_TERMS.items()}
 # Words that never say what a policy question is about: grammar, question words, the documents' boilerplate
-# (the document's own name: draft, opinions, measures), the generic money words every provision has and the
-# words that qualify a figure (annual, cumulative, one-off), which say how much, not what for.
+# (the document's own name: draft, opinions, measures) and the generic money words every provision has.
 _STOP_TEXT = (
     """a an the of and or to in on by for with from as at into onto about over under than then so such if not no
     yes any some its it it's is are was were be been being am do does did done has have had having will would
@@ -120,8 +119,7 @@ _STOP_TEXT = (
     businesses development develop high-quality quality new issue issues issued under according say says said
     kind kinds type types sort sorts level levels district area areas region part parts compare compared
     comparison versus difference differences date dates number numbers size long time times aim aims end ends
-    expressed express stay remain remains earlier later certain industry industries annual annually yearly year
-    years cumulative cumulatively once one-off one-time"""
+    expressed express stay remain remains earlier later certain industry industries"""
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
