@@ -1,8 +1,11 @@
 """Which one of the indexed documents a question singles out, so it is answered from that document: by its
 number (京发改〔2024〕1081号), by a year or version in its title that no other candidate has ("the Anhui 2.0
 policy"), or by the part of its title it quotes that no other candidate's title has ("按徐汇区推动人工智能产业
-高质量发展的若干意见…": a place with several drafts of one kind is the normal case below the city), or, in an
-English question, by a title or file-name word only that document has ("the embodied-intelligence draft")."""
+高质量发展的若干意见…": a place with several drafts of one kind is the normal case below the city).
+
+Words of an English question are not matched against titles or file names: in a library of hundreds of notices
+"the Beijing action plan" matches the file name of one Beijing plan and shuts out the national report that
+holds the answer, and "a large-model company" the file name of another draft (bench/all_documents.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from collections.abc import Sequence
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
 _VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_WORD = re.compile(r"[a-z]{3,}")
 # A quoted title part this long (in characters) names a document; shorter ones (人工智能, 若干意见) are any title's.
 MIN_QUOTED_CHARS = 6
 # The words titles are made of; a quoted part must hold this many characters besides them ("产业高质量发展的若干意见"
@@ -43,7 +45,7 @@ def documents_named(query: str, documents: Sequence[dict], codes: set[str]) -> l
         having = [d["source"] for d in candidates if token in compact(d["title"] + " " + d["source"])]
         if len(having) == 1:
             return having
-    return _by_quoted_title(query, candidates) or _by_title_word(query, candidates)
+    return _by_quoted_title(query, candidates)
 
 
 def _by_quoted_title(query: str, candidates: Sequence[dict]) -> list[str]:
@@ -71,15 +73,3 @@ def _longest_own(text: str, runs: list[str], others: list[str]) -> int:
                 longest = end - start
             end += 1
     return longest
-
-
-def _by_title_word(query: str, candidates: Sequence[dict]) -> list[str]:
-    """The one document with a title or file-name word that no other candidate has and the question uses; none
-    when the question uses such words of two documents ("the AI-industry draft" for a large-model company)."""
-    asked = set(_WORD.findall(query.lower()))  # stop words too: "industry" in a file name may be what tells it apart
-    words = {d["source"]: set(_WORD.findall(f"{d['title']} {d['source']}".lower())) for d in candidates}
-    having = [
-        source for source, own in words.items()
-        if asked & (own - set().union(*(w for other, w in words.items() if other != source)))
-    ]  # fmt: skip
-    return having if len(having) == 1 else []
