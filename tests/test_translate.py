@@ -49,6 +49,7 @@ def test_words_that_qualify_a_figure_choose_among_provisions_but_name_no_subject
     asked = analyse("What is the annual cap on renting computing power?")
     assert "annual" in {t.english for t in subject_terms(asked)}  # provision selection: a yearly cap, not a per-unit one
     assert "annual" not in {t.english for t in topic_terms(asked)}
+    assert "年度" in lookup("yearly") and "年度" in lookup("annual")  # policy text writes 年度最高, CEDICT only 每年
     assert not shares_subject(asked, "对新注册的企业给予开办奖励，单个创新主体最高2000万元，可分年度拨付。")
     assert shares_subject(asked, "对创新主体租用算力的，单个创新主体年度支持最高2000万元。")
     chinese = analyse("租用算力每年最多补贴多少？")

@@ -38,16 +38,20 @@ def typical_relevance(question_language: str, sentence_text: str) -> float:
 def quote_floor(question_language: str, sentence_text: str) -> float:
     same = detect_language(sentence_text) == question_language
     return MIN_QUOTE_RELEVANCE[question_language] if same else MIN_QUOTE_RELEVANCE["cross"]
+
+
 # The model's draft, even when it failed the contract, points at the sentence it paraphrases: the ranking
 # adds its relevance to the question's, and a sentence stating the draft's figure gets a small bonus. The
 # floor applies to the relevance to the question alone, and the quote is grounded again like any answer.
 DRAFT_WEIGHT = 1.0
+DRAFT_FIGURE_BONUS = 0.03
 # The best-ranked sentences tried in turn: a same-language sentence of a national report can outrank the
 # place's own Chinese sentence and still share no subject word with the question.
 QUOTE_CANDIDATES = 3
 # The labels of a government web page's header, kept in a crawled text: a sentence holding two is page chrome.
-_PAGE_LABELS = re.compile(r"索引号|主题分类|发布机构|发文机关|发文字号|公开属性|公开渠道|公开方式|发布时间|发布日期|成文日期|点击数|浏览次数|访问量")
-DRAFT_FIGURE_BONUS = 0.03
+_PAGE_LABELS = re.compile(
+    r"索引号|主题分类|发布机构|发文机关|发文字号|公开属性|公开渠道|公开方式|发布时间|发布日期|成文日期|点击数|浏览次数|访问量"
+)
 
 
 def quote(sentence: str, n: int) -> str:
@@ -70,7 +74,8 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
     ranked = sorted(
         (
             (
-                score - typical_relevance(question.language, s.text)
+                score
+                - typical_relevance(question.language, s.text)
                 + DRAFT_WEIGHT * hint
                 + (DRAFT_FIGURE_BONUS if _states_any(s, drafted) else 0.0),
                 score,

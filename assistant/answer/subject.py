@@ -31,9 +31,11 @@ TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
 # subject (a per-unit cap or a yearly one per company) but are no subject: "the annual cap on buying computing
 # power" is not answered by another annual cap.
-QUALIFIERS = frozenset(
-    ["年度", "每年", "一次性", "累计", "单个", "每家", "每个", "annual", "annually", "yearly", "year", "years", "cumulative", "cumulatively", "once", "one-off", "one-time"]
+_QUALIFIER_TEXT = (
+    "年度 每年 一次性 累计 单个 每家 每个 "
+    "annual annually yearly year years cumulative cumulatively once one-off one-time"
 )
+QUALIFIERS = frozenset(_QUALIFIER_TEXT.split())
 
 
 def subject_terms(q: Question) -> tuple[Term, ...]:

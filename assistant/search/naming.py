@@ -50,12 +50,17 @@ def documents_named(query: str, documents: Sequence[dict], codes: set[str]) -> l
 
 def _by_quoted_title(query: str, candidates: Sequence[dict]) -> list[str]:
     """The document whose title shares the longest run of characters with the question, when that run is long
-    and no other candidate's title holds it."""
-    titles = {d["source"]: _CJK_RUN.findall(d["title"]) for d in candidates}
+    and no other candidate's title holds it. Only titles holding a long enough piece of the question are read,
+    so a library of thousands costs a set lookup per title."""
+    runs = _CJK_RUN.findall(query)
+    grams = {run[i : i + MIN_QUOTED_CHARS] for run in runs for i in range(len(run) - MIN_QUOTED_CHARS + 1)}
+    titles = {
+        d["source"]: found for d in candidates if any(g in d["title"] for g in grams) and (found := _CJK_RUN.findall(d["title"]))
+    }  # fmt: skip
     best: dict[str, int] = {}
-    for source, runs in titles.items():
+    for source, own in titles.items():
         others = [run for other, their in titles.items() if other != source for run in their]
-        best[source] = max((_longest_own(q, runs, others) for q in _CJK_RUN.findall(query)), default=0)
+        best[source] = max((_longest_own(q, own, others) for q in runs), default=0)
     top = max(best.values(), default=0)
     winners = [source for source, length in best.items() if length == top]
     return winners if top >= MIN_QUOTED_CHARS and len(winners) == 1 else []
@@ -66,7 +71,7 @@ def _longest_own(text: str, runs: list[str], others: list[str]) -> int:
     more than the words every title is made of."""
     longest = 0
     for start in range(len(text)):
-        end = start + longest + 1
+        end = start + max(longest + 1, MIN_QUOTED_CHARS)
         while end <= len(text) and any(text[start:end] in run for run in runs):
             piece = text[start:end]
             if len(_BOILERPLATE.sub("", piece)) >= MIN_TELLING_CHARS and not any(piece in other for other in others):
