@@ -92,3 +92,28 @@ def test_a_money_question_answered_without_an_amount_is_not_verified(answerer):
     assert not check.verified and "states no amount" in check.problems[-1]
     answer = answered(answerer, q.text, hits(title, VOUCHER), "北京市经济和信息化局印发了行动方案 [1]。")
     assert answer.badge != "verified"
+
+
+def test_a_figure_asked_in_hours_is_no_money_question_and_its_figure_is_verified(answerer):
+    hours = "单个项目可享受奖励电量折合发电小时数上限按6050小时计算。"
+    question = "What is the cap on rewarded electricity per project, expressed in generation hours?"
+    assert analyse(question).kind == "figure" and analyse("奉贤新城规划面积有多少平方公里？").kind == "figure"
+    assert analyse("What is the cap on the reward per kWh?").kind == "money"
+    answer = answered(answerer, question, hits(hours, TALENT), "The cap is 6050 hours [1].")
+    assert not answer.refused and answer.verified and "6050" in answer.text
+
+
+def test_a_question_quoting_its_documents_title_is_judged_on_what_it_asks(answerer):
+    from assistant.answer.question import naming
+
+    title = "某区关于支持西岸人工智能大模型科创街区的扶持意见"
+    header = "西岸人工智能大模型科创街区扶持意见提出，对街区内大模型企业的产品和服务，每年给予最高1000万元扶持。"
+    buying = "采购非关联企业产品的，给予采购方不超过300万元的年度补贴。"
+    question = "西岸人工智能大模型科创街区扶持意见里，企业采购非关联企业的大模型产品和服务，采购方每年最多能补多少？"
+    draft = "采购方每年最多能补300万元 [2]。"
+    quoting = analyse(question)  # the title's words make the header outrank the sentence that answers
+    assert not ground(draft, answerer.scope(quoting, hits(header, buying)), answerer.relevance).verified
+    q = naming(quoting, [title])
+    assert "科创街区" not in q.about and q.text == question
+    check = ground(draft, answerer.scope(q, hits(header, buying)), answerer.relevance)
+    assert check.verified, check.problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.search.naming import documents_named
+from assistant.search.naming import documents_named, without_titles
 
 DRAFTS = [
     {"source": "ai-industry.txt", "title": "某区关于推动人工智能产业高质量发展的若干意见", "doc_number": "", "region_code": "A"},
@@ -36,3 +36,10 @@ def test_a_question_singles_out_one_of_its_places_documents(question, expected):
 def test_only_the_places_documents_are_candidates_and_one_candidate_is_no_choice():
     assert documents_named("低空经济产业高质量发展的若干意见给多少？", DRAFTS, {"A"}) == []
     assert documents_named("人工智能产业高质量发展的若干意见给多少？", DRAFTS[:1], {"A"}) == []
+
+
+def test_what_a_question_asks_of_the_document_it_names_is_its_words_less_the_title():
+    title = "徐汇区关于支持西岸人工智能大模型科创街区的扶持意见"
+    asked = without_titles("西岸人工智能大模型科创街区扶持意见里，企业采购非关联企业的大模型产品和服务，采购方每年最多能补多少？", [title])
+    assert "科创街区" not in asked and "扶持意见" not in asked and "企业采购非关联企业的大模型产品和服务" in asked
+    assert without_titles("算力券最多多少？", [title]) == "算力券最多多少？", "no run of four shared characters: kept"

@@ -72,6 +72,23 @@ def test_coverage_is_low_across_languages():
     assert [h.id for h in index.search("行动", 5)]  # bigrams match inside words jieba kept whole
 
 
+def test_an_english_questions_keyword_weight_counts_its_terms_held_in_chinese():
+    """The BM25 half speaks to an English question by its terms' Chinese renderings: its weight is the share of
+    content terms the index holds, not the share of all its words (grammar the Chinese text cannot have)."""
+    from types import SimpleNamespace
+
+    from assistant.search.hybrid import HybridSearcher
+    from assistant.search.keyword import KeywordIndex
+
+    records = _records({"a": "对创新主体购买或租用算力，给予年度最高2000万元支持", "b": "发放算力券"})
+    index = KeywordIndex(lambda: list(records.values()), lambda: "1")
+    searcher = HybridSearcher(SimpleNamespace(), None, index)
+    question = "If a firm buys or rents computing power itself, what is the annual cap on support?"
+    assert searcher.keyword_coverage(question) >= 0.75 > index.coverage(question + " 购买 租用 算力 年度")
+    assert searcher.keyword_coverage("What tax relief do robot makers get?") == 0.0
+    assert searcher.keyword_coverage("租用算力的补贴") == index.coverage("租用算力的补贴")
+
+
 def test_weighted_concat_keeps_the_cosine_a_weighted_mean(embeddings):
     import numpy as np
 

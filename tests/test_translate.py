@@ -55,3 +55,15 @@ def test_words_that_qualify_a_figure_choose_among_provisions_but_name_no_subject
     chinese = analyse("租用算力每年最多补贴多少？")
     assert "每年" not in {t.english for t in topic_terms(chinese)}
     assert not shares_subject(chinese, "对新注册的企业每年给予开办奖励最高2000万元。")
+
+
+def test_an_english_questions_words_count_in_chinese_sentences_by_their_renderings():
+    from assistant.answer.evidence import Relevance
+    from tests.lexical import Alike
+
+    relevance = Relevance(Alike())
+    texts = ["对创新主体购买或租用算力，给予最高2000万元支持。", "对引进的人才团队给予最高100万元奖励。", "The plan supports talent."]
+    rendered = relevance.rendered("What does a firm get for renting computing power?", texts)
+    assert rendered[0] > 0 and rendered[1] == rendered[2] == 0.0
+    scores = relevance.score("What does a firm get for renting computing power?", texts)
+    assert scores[0] > scores[1], "dense alike, the renderings decide"

@@ -1,8 +1,9 @@
 """The sentences of the retrieved passages, and how relevant each is to a question or a claim.
 
 Relevance is the dense model's similarity (it works across languages: an English question, a Chinese
-sentence) plus, within one language, the share of the question's words a sentence contains weighted by
-how rare they are among the passages (IDF), since a policy repeats 支持 and 企业 in every sentence.
+sentence) plus the share of the question's words a sentence contains weighted by how rare they are among the
+passages (IDF), since a policy repeats 支持 and 企业 in every sentence; an English question's words count in a
+Chinese sentence by their Chinese renderings (``text.translate``), as they do in every other lexical test.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from assistant.search.hybrid import Hit
 from assistant.search.keyword import tokenize
 from assistant.text.language import detect_language
 from assistant.text.numbers import Figure, find_figures, sentence_spans
+from assistant.text.translate import terms_of
 
 LEXICAL_WEIGHT = 0.2  # a sentence holding every rare word of the question gains 0.2 of similarity
 CONTEXT_DISCOUNT = 0.03
@@ -118,11 +120,25 @@ class Relevance:
         total = sum(math.log(1 + len(bags)) for _ in words) or 1.0
         return [sum(weights.get(w, 0.0) for w in bag & words) / total for bag in bags]
 
+    def rendered(self, query: str, texts: Sequence[str]) -> list[float]:
+        """For an English query: the IDF-weighted share of its terms each Chinese text holds in one of their
+        renderings (0 for other texts)."""
+        terms = [t for t in terms_of(query) if t.chinese]
+        flats = [unwrapped(t) if detect_language(t) == "zh" else "" for t in texts]
+        held = [{i for i, term in enumerate(terms) if any(c in flat for c in term.chinese)} for flat in flats]
+        frequency = Counter(i for found in held for i in found)
+        total = sum(math.log(1 + len(texts)) for _ in terms) or 1.0
+        return [sum(math.log(1 + len(texts) / frequency[i]) for i in found) / total for found in held]
+
     def score(self, query: str, texts: Sequence[str]) -> list[float]:
         dense = self.dense(query, texts)
         same = detect_language(query)
         lexical = self.lexical(query, texts)
-        return [d + (LEXICAL_WEIGHT * x if detect_language(t) == same else 0.0) for d, x, t in zip(dense, lexical, texts)]
+        across = self.rendered(query, texts) if same != "zh" else [0.0] * len(texts)
+        return [
+            d + LEXICAL_WEIGHT * (x if detect_language(t) == same else y)
+            for d, x, y, t in zip(dense, lexical, across, texts)
+        ]
 
     def of_sentences(self, query: str, sentences: Sequence[Sentence]) -> list[float]:
         """Each sentence's relevance, or its context's (heading and previous sentence) when that is clearly

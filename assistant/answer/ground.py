@@ -166,7 +166,7 @@ def _best_agreement(bare: str, candidates: list[Sentence], scope: Scope, relevan
     # What the claim asserts beyond restating the question: "深圳…行动计划的文号是深工信〔2025〕42号" asserts the number.
     words = content_words(bare) - content_words(scope.question.text)
     if not words:  # "最高 5000 万元 [2]": the figure alone; its sentence is the one most about the question
-        scores = relevance.score(scope.question.text, [s.text for s in candidates])
+        scores = relevance.score(scope.question.about, [s.text for s in candidates])
         return candidates[scores.index(max(scores))], True
     texts = [s.with_previous or s.text for s in candidates]  # a claim may state the sentence with its lead-in
     dense = [max(a, b) for a, b in zip(relevance.dense(bare, [s.text for s in candidates]), relevance.dense(bare, texts))]
@@ -208,7 +208,7 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
     pool = [s for s in answer_pool(scope) if detect_language(s.text) == language] or [stating]
     if stating not in pool:
         pool.append(stating)
-    scores = relevance.of_sentences(scope.question.text, pool)
+    scores = relevance.of_sentences(scope.question.about, pool)
     mine = scores[pool.index(stating)]
     same = detect_language(stating.text) == scope.question.language
     margin = TOPIC_MARGIN[scope.question.language if same else "cross"]
@@ -224,7 +224,7 @@ def _lacks_what_is_asked(stating: Sentence, best: Sentence, pool: list[Sentence]
     """Within the margin, a sentence still misses the point when the question's rarest words (held by the
     fewest eligible sentences: "open source" in "what did the meeting say about open source?", not
     "meeting") are in the most relevant sentence and nowhere in this one or its context."""
-    asked = content_words(scope.question.text)
+    asked = content_words(scope.question.about)
     bags = [content_words(f"{s.context} {s.text}") for s in pool]
     held = {w: sum(w in bag for bag in bags) for w in asked}
     fewest = min((n for n in held.values() if n), default=0)

@@ -9,17 +9,15 @@ related from unrelated across languages).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answer import subject
-from assistant.answer.evidence import content_words, unwrapped
+from assistant.answer.evidence import unwrapped
 from assistant.answer.question import Question
 from assistant.ingest.metadata import instructions_to_assistants
-from assistant.places import Place, gazetteer
+from assistant.places import Place
 from assistant.search.hybrid import Hit
-from assistant.search.keyword import tokenize
 from assistant.text.language import detect_language
 
 WITHHELD = "[text addressed to AI assistants withheld]"
@@ -46,13 +44,6 @@ def places_without_passages(question: Question, speaks_for: dict[int, set[str]])
     return [p for p in question.places if p.code not in covered]
 
 
-def subject_words(question: Question) -> set[str]:
-    """The question's specific words: no place names, no question or policy boilerplate."""
-    names = {n for p in question.places for n in (p.short, p.name, p.english.lower())}
-    names |= {w for n in list(names) for w in tokenize(n)}
-    return {w for w in content_words(question.text) if w not in names and not _part_of_place(w)}
-
-
 def subject_coverage(question: Question, hits: Sequence[Hit], documents: Sequence[str] = ()) -> float:
     """IDF-weighted share of the question's specific words that occur in the passages (1.0 when there are
     none to check); a word no passage has weighs most. An English question's words are rendered into Chinese
@@ -62,13 +53,7 @@ def subject_coverage(question: Question, hits: Sequence[Hit], documents: Sequenc
     if not question.chinese:
         texts = documents or [f"{h.metadata.get('section', '')}\n{h.text}" for h in hits]
         return subject.coverage(question, list(texts))
-    words = subject_words(question)
-    if not words:
-        return 1.0
-    bags = [set(tokenize(unwrapped(f"{h.metadata.get('section', '')}\n{h.text}"))) for h in hits]
-    weights = {w: math.log(1 + (len(bags) + 1) / (1 + sum(w in b for b in bags))) for w in words}
-    found = sum(weight for w, weight in weights.items() if any(w in b for b in bags))
-    return found / sum(weights.values())
+    return subject.coverage(question, [unwrapped(f"{h.metadata.get('section', '')}\n{h.text}") for h in hits])
 
 
 def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:
@@ -80,6 +65,3 @@ def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:
             out += [document.text[start:end] for start, end, _, _ in document.chunks]
     return [text for text in out if detect_language(text) == "zh"]
 
-
-def _part_of_place(word: str) -> bool:
-    return word in gazetteer().by_chinese

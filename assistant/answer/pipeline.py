@@ -36,6 +36,7 @@ from assistant.answer.question import (
     clean_question,
     compares_documents,
     is_follow_up,
+    naming,
     swap_place,
     with_document_parties,
 )
@@ -105,8 +106,11 @@ class Answerer:
             listed = yield from self.listing(question, q, notices)
             if listed:
                 return
-        # 2. retrieval, with what speaks to an AI assistant withheld
-        hits, flagged = withhold_instructions(self.retrieve(q, filters))
+        # 2. retrieval, with what speaks to an AI assistant withheld; a question naming one document is about
+        # what it asks of that document, not about the words of its title
+        named = self.named(q)
+        hits, flagged = withhold_instructions(self.retrieve(q, filters, named))
+        q = naming(q, [d["title"] for d in self.searcher.indexed_documents() if d["source"] in named])
         if flagged:
             notices.append(f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used.")
         yield Passages(q.text, hits)
@@ -159,7 +163,11 @@ class Answerer:
         rewritten = str(self.chat_model.invoke(rewrite_messages(previous, question)).content).strip()
         return rewritten.splitlines()[0].strip() if rewritten else question
 
-    def retrieve(self, q: Question, filters: Filter) -> list[Hit]:
+    def named(self, q: Question) -> list[str]:
+        """The one document a question about one place singles out by its number or title (``search.naming``)."""
+        return self.searcher.documents_named(q.text, list(q.places)) if not q.parties and len(q.places) <= 1 else []
+
+    def retrieve(self, q: Question, filters: Filter, named: list[str] | None = None) -> list[Hit]:
         if q.parties:  # documents compared: each gets its own retrieval and quota, on the question and its aspect
             queries = dict.fromkeys((q.text, " ".join(q.aspects) or q.text))
             per_party = [
@@ -172,8 +180,8 @@ class Answerer:
             return [hit for group in zip(*per_party) for hit in group] + [
                 hit for group in per_party for hit in group[min(map(len, per_party)) :]
             ]
-        named = self.searcher.documents_named(q.text, list(q.places))
-        if named and len(q.places) <= 1:  # a question about one document is answered from that document
+        named = self.named(q) if named is None else named
+        if named:  # a question about one document is answered from that document
             filters = filters.narrowed("source", tuple(named))
         if len(q.places) > 1:  # a comparison: the aspect asked about, in each place's own passages
             query = " ".join(q.aspects) or remove_places(q.text)

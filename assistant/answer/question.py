@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.places import Place, ambiguous_names, gazetteer, places_named, subtree_codes
+from assistant.search.naming import without_titles
 from assistant.text.language import detect_language, is_chinese
 
 MAX_QUESTION_CHARS = 1000
@@ -27,6 +29,14 @@ _AMOUNT_ASKED = re.compile(
     r"多少|最高|上限|不超过|金额|额度|多大",
     re.IGNORECASE,
 )
+# A figure asked for in a unit that is not money ("expressed in generation hours", "多少平方公里", "几家企业"): a
+# count or a size, even when the question also says "cap" or "reward".
+_OTHER_UNIT_ASKED = re.compile(
+    r"(?i:\b(?:in|how many)\s+(?:[a-z-]+\s+)?(?:hours|days|weeks|months|years|square (?:metres|meters|kilometres|kilometers)|"
+    r"hectares|people|persons|companies|enterprises|firms|projects)\b)"
+    r"|(?:多少|几)(?:个)?(?:小时|天|周|个月|年|平方米|平方公里|公顷|亩|人|家|项|台)"
+)
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _KINDS_ASKED = re.compile(r"\bwhich\b|\bwhat (?:kinds?|types?|sorts?)\b|哪些|哪几|哪种|什么", re.IGNORECASE)
 _COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
 # One place's documents side by side without a comparison word: "两份若干意见…各是多少", "both drafts".
@@ -56,6 +66,12 @@ class Question:
     aspects: tuple[str, ...] = ()  # what a comparison compares; () for "compare the two policies"
     notices: tuple[str, ...] = ()
     parties: tuple[Place, ...] = ()  # what a comparison compares: its places, or documents (document_party)
+    asked: str = ""  # the text without the title words of the document it names (``about``)
+
+    @property
+    def about(self) -> str:
+        """What the question asks about: its text, less the words that only say which document it means."""
+        return self.asked or self.text
 
     @property
     def compared(self) -> tuple[Place, ...]:
@@ -102,6 +118,8 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
     notices = tuple(_ambiguity_notice(name, found, indexed) for name, found in ambiguous_names(text, indexed))
     if len(places) >= 2:
         kind = "compare"
+    elif _OTHER_UNIT_ASKED.search(text):
+        kind = "figure"
     elif _MONEY.search(text) and (_AMOUNT_ASKED.search(text) or not _KINDS_ASKED.search(text)):
         kind = "money"  # "which vouchers does it issue?" asks for names, not an amount
     elif _FIGURE.search(text):
@@ -110,6 +128,13 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
         kind = "fact"
     aspects = _aspects(text) if kind == "compare" else ()
     return Question(text, detect_language(text), places, kind, aspects, notices)
+
+
+def naming(q: Question, titles: Sequence[str]) -> Question:
+    """The question about one of the documents ``titles`` names, with ``asked`` set to its words that are not
+    that title's (kept whole when nothing else is left)."""
+    rest = without_titles(q.text, titles) if titles and q.chinese else q.text
+    return replace(q, asked=rest) if rest != q.text and _CJK_WORD.search(rest) else q
 
 
 def compares_documents(q: Question) -> bool:

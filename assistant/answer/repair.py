@@ -68,7 +68,7 @@ def best_quote(scope: Scope, relevance: Relevance, draft: str = "") -> tuple[Sen
     pool = answer_pool(scope)
     if not pool:
         return None
-    scores = relevance.of_sentences(question.text, pool)
+    scores = relevance.of_sentences(question.about, pool)
     hints = relevance.of_sentences(draft, pool) if strip_citations(draft).strip() else [0.0] * len(pool)
     drafted = find_figures(draft)
     ranked = sorted(
@@ -102,7 +102,7 @@ def _answers(question: Question, sentence: Sentence, score: float, open_money: b
     if len(_PAGE_LABELS.findall(sentence.text)) >= 2:
         return False
     same = detect_language(sentence.text) == question.language
-    if same and question.chinese and not (content_words(question.text) & content_words(sentence.context)):
+    if same and question.chinese and not (content_words(question.about) & content_words(sentence.context)):
         return False
     return shares_subject(question, sentence.context, texts)
 
@@ -114,7 +114,7 @@ def extractive_answer(scope: Scope, relevance: Relevance, draft: str = "") -> st
         return None
     sentence, _ = found
     lead = _figure_lead(sentence, scope.question.kind, find_figures(draft))
-    quoted = quote(_quoted_text(sentence, scope.question.text, relevance), sentence.n)
+    quoted = quote(_quoted_text(sentence, scope.question.about, relevance), sentence.n)
     if not lead:
         return quoted
     if scope.question.chinese:

@@ -22,26 +22,36 @@ from assistant.text.translate import Term, terms_of
 # naming its document uses them, and they are in every passage of it, so they say nothing of the subject;
 # likewise the words asking for the kind of answer (文号, 哪天, 上限).
 _TITLE_TEXT = (
-    "产业 发展 推动 推进 加快 促进 高质量 质量 高质 若干 意见 征求 征求意见 征求意见稿 措施 若干措施 方案 实施方案 行动 "
+    "产业 发展 推动 推进 加快 促进 高质量 质量 高质 若干 意见 若干意见 扶持意见 征求 征求意见 征求意见稿 措施 若干措施 方案 "
+    "实施方案 行动 "
     "行动计划 计划 办法 管理办法 通知 印发 关于 试行 暂行 规定 细则 实施细则 政策 本市 全市 全区 "
     # and the words that ask for a kind of answer rather than name a subject
-    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期"
+    "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期 "
+    # and the words that only shape the question: "两份…各是多少", "最多能补多少"
+    "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
 # subject (a per-unit cap or a yearly one per company) but are no subject: "the annual cap on buying computing
 # power" is not answered by another annual cap.
 _QUALIFIER_TEXT = (
-    "年度 每年 一次性 累计 单个 每家 每个 "
+    "年度 每年 一年 一次性 累计 单个 每家 每个 一家 一个 "
     "annual annually yearly year years cumulative cumulatively once one-off one-time"
 )
 QUALIFIERS = frozenset(_QUALIFIER_TEXT.split())
+# Short forms questions use for what policy text writes out in full.
+CHINESE_ALIASES = {
+    "规上": ("规模以上",),
+    "高企": ("高新技术企业",),
+    "首台套": ("首台（套）", "首台(套)", "首台套"),
+    "小升规": ("小升规", "达规纳统"),
+}
 
 
 def subject_terms(q: Question) -> tuple[Term, ...]:
     """What the question asks about, without its places and boilerplate: Chinese words for a Chinese question;
     for an English one its content words and phrases with their Chinese renderings."""
-    return _terms(q.text, q.chinese, tuple(sorted(p.code for p in q.places)), q.places)
+    return _terms(q.about, q.chinese, tuple(sorted(p.code for p in q.places)), q.places)
 
 
 @lru_cache(maxsize=256)
@@ -50,7 +60,8 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
     names |= {w for n in list(names) for w in tokenize(n)}
     if chinese:
         words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
-        return tuple(Term(w, (w,)) for w in sorted(words))
+        words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
+        return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words))
     for mention in reversed(gazetteer().mentions(text)):
         if mention.end > mention.start:
             text = text[: mention.start] + " " + text[mention.end :]

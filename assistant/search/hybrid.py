@@ -159,7 +159,7 @@ class HybridSearcher:
         }
         weights = dict(self.weights)
         if self.bm25_by_coverage and rankings["bm25"]:
-            weights["bm25"] *= self.keyword.coverage(keyword_query(query))
+            weights["bm25"] *= self.keyword_coverage(query)
         fused = fuse_zscores(rankings, weights) if self.fusion == "zscore" else fuse(rankings, weights, self.rrf_k)
         return dedupe(fused)[:k]
 
@@ -210,6 +210,18 @@ class HybridSearcher:
         rest = [hit for hit in found if tiers[hit.id] > NAMING] if fill else []
         return dedupe(speaking + rest)[:k]
 
+    def keyword_coverage(self, query: str) -> float:
+        """How far the keyword index can speak to the query: the share of its words the index holds; for an
+        English question, the share of its content terms held in English or in one of their Chinese renderings
+        (its other words are grammar the Chinese text cannot have, and count for nothing either way)."""
+        if detect_language(query) == "zh":
+            return self.keyword.coverage(query)
+        terms = [t for t in terms_of(query) if t.chinese] or terms_of(query)
+        if not terms:
+            return self.keyword.coverage(query)
+        held = sum(any(self.keyword.coverage(w) == 1.0 for w in (t.english, *t.chinese)) for t in terms)
+        return held / len(terms)
+
     def pooled(self, query: str, k: int, scopes: list[Filter]) -> list[Hit]:
         """One hybrid search over the union of several filtered searches' candidates, fused once: the raw
         similarities and BM25 scores of one index share a scale, the per-search z-scores would not."""
@@ -222,7 +234,7 @@ class HybridSearcher:
         ranked = {name: sorted(hits.values(), key=lambda h: -h.score) for name, hits in rankings.items()}
         weights = dict(self.weights)
         if self.bm25_by_coverage and ranked["bm25"]:
-            weights["bm25"] *= self.keyword.coverage(keyword_query(query))
+            weights["bm25"] *= self.keyword_coverage(query)
         return fuse_zscores(ranked, weights) if self.fusion == "zscore" else fuse(ranked, weights, self.rrf_k)
 
     def search_balanced(self, query: str, k: int, filters: Filter = NO_FILTER) -> list[Hit]:

@@ -78,3 +78,26 @@ def _longest_own(text: str, runs: list[str], others: list[str]) -> int:
                 longest = end - start
             end += 1
     return longest
+
+
+# A run of the question this long that is also in the title of the document it names only names it.
+MIN_TITLE_PIECE = 4
+
+
+def without_titles(query: str, titles: Sequence[str]) -> str:
+    """``query`` without the pieces it shares with ``titles`` (runs of ≥4 Chinese characters): what it asks once
+    the words that only say which document it means are gone ("西岸人工智能大模型科创街区扶持意见里，企业采购…"
+    → "里，企业采购…"). Questions that quote a title repeat words every passage of that document holds."""
+    runs = [run for title in titles for run in _CJK_RUN.findall(title)]
+    out, start = [], 0
+    while start < len(query):
+        end = start + MIN_TITLE_PIECE
+        while end <= len(query) and any(query[start:end] in run for run in runs):
+            end += 1
+        if end - 1 - start >= MIN_TITLE_PIECE:
+            out.append(" ")
+            start = end - 1
+        else:
+            out.append(query[start])
+            start += 1
+    return "".join(out)

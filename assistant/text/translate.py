@@ -95,6 +95,12 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "high-quality": ("高质量", "优质"),
     "project": (),  # 项目 is in every provision, as in the Chinese boilerplate list (evidence._GENERIC)
     "case": ("案例", "场景"),
+    "spending": ("投入", "支出", "投资"),
+    "expenditure": ("投入", "支出"),
+    "investment": ("投入", "投资"),
+    "sector": ("行业", "领域", "产业"),
+    "problem": ("问题", "难题"),
+    "ecosystem": ("生态",),
     # known words whose CEDICT renderings are single characters or noise in policy text: no rendering
     "high": (),
     "itself": (),
@@ -122,7 +128,7 @@ _STOP_TEXT = (
     businesses development develop high-quality quality new issue issues issued under according say says said
     kind kinds type types sort sorts level levels district area areas region part parts compare compared
     comparison versus difference differences date dates number numbers size long time times aim aims end ends
-    expressed express stay remain remains earlier later certain industry industries"""
+    expressed express stay remain remains earlier later certain industry industries published publish"""
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
