@@ -117,3 +117,11 @@ def test_a_question_quoting_its_documents_title_is_judged_on_what_it_asks(answer
     assert "科创街区" not in q.about and q.text == question
     check = ground(draft, answerer.scope(q, hits(header, buying)), answerer.relevance)
     assert check.verified, check.problems
+
+
+def test_how_often_is_answered_by_the_sentence_that_says_how_often(answerer):
+    question = "多久面向社会公开发布一次应用场景需求榜单？"
+    general = "常态化面向社会公开发布应用场景需求榜单，吸引各类企业参与。"
+    often = "原则上每半年发布一次榜单，特殊情况可适当调整。"
+    answer = answered(answerer, question, hits(general, often), "每年6月和12月发布一次 [1]。")
+    assert not answer.refused and "每半年" in answer.text and answer.badge == "quoted"

@@ -85,3 +85,21 @@ def test_a_figure_a_revision_replaces_is_no_provision(answerer):
 def test_a_question_whose_words_match_no_provision_selects_none(answerer):
     q = analyse("对购买机械臂的企业补贴多少？")
     assert select(q, offers(answerer.scope(q, hits(CENTRES, OTHER)))) is None
+
+
+def test_the_model_reads_only_the_passages_stating_the_selected_provisions_under_their_own_numbers():
+    from assistant.answer.prompts import answer_messages
+
+    answerer = lexical_answerer()
+    passages = hits(
+        "对引进的高层次人才团队，给予最高100万元奖励。",
+        "加快算力基础设施建设，推动数据中心绿色发展。",
+        "对租用智能算力的企业，给予租赁费用最高30%、最高500万元补贴。",
+    )
+    money = analyse("租用智能算力最高补贴多少？")
+    shown = answerer.shown(money, answerer.scope(money, passages))
+    assert shown == [3]
+    prompt = answer_messages(money.text, [passages[n - 1] for n in shown], shown)[-1].content
+    assert "[3]" in prompt and "[1]" not in prompt and "人才" not in prompt
+    fact = analyse("算力基础设施建设有什么要求？")
+    assert answerer.shown(fact, answerer.scope(fact, passages)) == [1, 2, 3], "no provision selected: top_k as before"

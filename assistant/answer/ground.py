@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.evidence import Relevance, Sentence, content_words, sentences_of
-from assistant.answer.question import Question
+from assistant.answer.question import STATED_FREQUENCY, Question, asks_frequency
 from assistant.answer.subject import shares_subject
 from assistant.answer.verify import Verification, citations_in, claims, drop_invalid_citations, strip_citations
 from assistant.places import Place, places_named
@@ -234,8 +234,11 @@ def _lacks_what_is_asked(stating: Sentence, best: Sentence, pool: list[Sentence]
 
 def answer_pool(scope: Scope) -> list[Sentence]:
     """The eligible sentences that could answer: for a money question those that grant money, for a figure
-    question those that state a figure, for any other question all."""
+    question those that state a figure, for "how often" those that state a frequency (when any does), for any
+    other question all."""
     sentences = scope.sentences(sorted(scope.eligible))
+    if asks_frequency(scope.question):
+        return [s for s in sentences if STATED_FREQUENCY.search(s.text)] or sentences
     if scope.question.kind == "money":
         return [s for s in sentences if s.funds]
     kinds = ANSWER_KINDS.get(scope.question.kind)

@@ -23,10 +23,7 @@ _BOUND = re.compile(r"(.*?)(?:最高不超过|不超过|不高于|最高可达|�
 def money_answer(q: Question, scope: Scope, draft_check: Verification | None) -> tuple[str, Verification] | None:
     """The answer from the provisions the question selects, or None: not a money question, no provision
     selected clearly, or a verified draft that states exactly the selected provision's figures."""
-    if q.kind != "money":
-        return None
-    passages = [f"{h.metadata.get('section', '')}\n{h.text}" for h in scope.hits]
-    selection = select(q, offers(scope), passages)
+    selection = selected(q, scope) if q.kind == "money" else None
     if selection is None:
         return None
     if len(selection.offers) == 1:
@@ -35,6 +32,12 @@ def money_answer(q: Question, scope: Scope, draft_check: Verification | None) ->
             return None  # the model's own words, stating the provision's figures
         return single(q, selection.offers[0])
     return table(q, selection, scope)
+
+
+def selected(q: Question, scope: Scope) -> Selection | None:
+    """The provision(s) of the eligible passages the question's words select (``provisions.select``)."""
+    passages = [f"{h.metadata.get('section', '')}\n{h.text}" for h in scope.hits]
+    return select(q, offers(scope), passages)
 
 
 def describe(offer: Offer) -> str:

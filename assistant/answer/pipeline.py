@@ -27,7 +27,7 @@ from assistant.answer.guard import (
     withhold_instructions,
 )
 from assistant.answer.listing import funding_listing, is_listing
-from assistant.answer.money import money_answer
+from assistant.answer.money import money_answer, selected
 from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.answer.question import (
     EMPTY_QUESTION,
@@ -127,9 +127,9 @@ class Answerer:
             yield Final(self.compare(question, q, scope, notices))
             return
         # 4. generation, streamed
-        draft = []
+        draft, numbers = [], self.shown(q, scope)
         try:
-            for chunk in self.chat_model.stream(answer_messages(q.text, hits[: self.top_k])):
+            for chunk in self.chat_model.stream(answer_messages(q.text, [hits[n - 1] for n in numbers], numbers)):
                 draft.append(str(chunk.content))
                 yield Token(draft[-1])
         except Exception as exc:  # any model failure degrades to an answer from the passages alone
@@ -190,6 +190,15 @@ class Answerer:
         if q.places:  # its own documents first, then those of the places around it; never fewer than plain search
             return self.searcher.search_about(q.text, self.top_k * EVIDENCE_FACTOR, q.places[0], filters)
         return self.searcher.search(q.text, self.top_k * EVIDENCE_FACTOR, filters)
+
+    def shown(self, q: Question, scope: Scope) -> list[int]:
+        """The numbers of the passages the model reads: the first ``top_k``; for a money question whose words
+        select provisions, only the passages stating them (the answer states the selected provision's figures
+        whatever the draft says, so the rest only lengthens the prompt: issue 26)."""
+        selection = selected(q, scope) if q.kind == "money" else None
+        if selection is not None:
+            return sorted({offer.n for offer in selection.offers})
+        return list(range(1, min(self.top_k, len(scope.hits)) + 1))
 
     def scope(self, q: Question, hits: list[Hit]) -> Scope:
         speaks_for = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from assistant.search.hybrid import Hit
@@ -36,9 +38,9 @@ REWRITE_SYSTEM = """Rewrite the user's follow-up question as one standalone ques
 question for missing context. Reply with the rewritten question only."""
 
 
-def format_passages(hits: list[Hit]) -> str:
+def format_passages(hits: list[Hit], numbers: Sequence[int] = ()) -> str:
     blocks = []
-    for n, hit in enumerate(hits, start=1):
+    for n, hit in zip(numbers or range(1, len(hits) + 1), hits):
         meta = hit.metadata
         where = " > ".join(part for part in (meta.get("title", ""), meta.get("section", "")) if part)
         page = f" (p. {meta['page']})" if meta.get("page") else ""
@@ -54,13 +56,14 @@ def _language_hint(question: str) -> str:
     return "\n请用中文回答，并在每句话后注明段落编号。" if is_chinese(question) else ""
 
 
-def answer_messages(question: str, hits: list[Hit]) -> list[BaseMessage]:
-    """System rules and the worked example come first and never change, so llama.cpp reuses their cache."""
+def answer_messages(question: str, hits: list[Hit], numbers: Sequence[int] = ()) -> list[BaseMessage]:
+    """System rules and the worked example come first and never change, so llama.cpp reuses their cache.
+    ``numbers``: the passages' own numbers when only some of the retrieved passages are shown."""
     return [
         SystemMessage(SYSTEM),
         HumanMessage(_user_turn(_EXAMPLE_PASSAGES, _EXAMPLE_QUESTION)),
         AIMessage(_EXAMPLE_ANSWER),
-        HumanMessage(_user_turn(format_passages(hits), question) + _language_hint(question)),
+        HumanMessage(_user_turn(format_passages(hits, numbers), question) + _language_hint(question)),
     ]
 
 

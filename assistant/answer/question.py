@@ -36,6 +36,14 @@ _OTHER_UNIT_ASKED = re.compile(
     r"hectares|people|persons|companies|enterprises|firms|projects)\b)"
     r"|(?:多少|几)(?:个)?(?:小时|天|周|个月|年|平方米|平方公里|公顷|亩|人|家|项|台)"
 )
+# "多久…发布一次", "how often": the answer is a frequency, stated by the sentence that says how often.
+_FREQUENCY_ASKED = re.compile(
+    r"(?i:how often|how frequently|how many times (?:a|per|each)\b)|多久.{0,24}一次|多长时间.{0,12}一次|每隔多久|频次|频率"
+)
+STATED_FREQUENCY = re.compile(
+    r"每隔?(?:半|[一两二三四五六\d]+个?)?(?:年|季度|季|月|周|天|日)(?!度)|一年[一两二三四\d]次"
+    r"|(?i:\b(?:annually|quarterly|monthly|weekly|every (?:\w+ )?(?:years?|months?|weeks?|days?)|(?:once|twice) a (?:year|month|week))\b)"
+)
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _KINDS_ASKED = re.compile(r"\bwhich\b|\bwhat (?:kinds?|types?|sorts?)\b|哪些|哪几|哪种|什么", re.IGNORECASE)
 _COMPARE = re.compile(r"\bcompare|comparison|versus|\bvs\.?\b|difference|differ|比较|对比|相比|区别|异同|不同", re.I)
@@ -135,6 +143,10 @@ def naming(q: Question, titles: Sequence[str]) -> Question:
     that title's (kept whole when nothing else is left)."""
     rest = without_titles(q.text, titles) if titles and q.chinese else q.text
     return replace(q, asked=rest) if rest != q.text and _CJK_WORD.search(rest) else q
+
+
+def asks_frequency(q: Question) -> bool:
+    return bool(_FREQUENCY_ASKED.search(q.text))
 
 
 def compares_documents(q: Question) -> bool:

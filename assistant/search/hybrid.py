@@ -213,14 +213,12 @@ class HybridSearcher:
     def keyword_coverage(self, query: str) -> float:
         """How far the keyword index can speak to the query: the share of its words the index holds; for an
         English question, the share of its content terms held in English or in one of their Chinese renderings
-        (its other words are grammar the Chinese text cannot have, and count for nothing either way)."""
-        if detect_language(query) == "zh":
-            return self.keyword.coverage(query)
-        terms = [t for t in terms_of(query) if t.chinese] or terms_of(query)
+        (its grammar is in no Chinese text, so its share of words is low whatever it asks). Measured in
+        docs/retrieval.md, against the share of words and their geometric mean."""
+        terms = [t for t in terms_of(query) if t.chinese] if detect_language(query) != "zh" else []
         if not terms:
-            return self.keyword.coverage(query)
-        held = sum(any(self.keyword.coverage(w) == 1.0 for w in (t.english, *t.chinese)) for t in terms)
-        return held / len(terms)
+            return self.keyword.coverage(keyword_query(query))
+        return sum(any(self.keyword.coverage(w) == 1.0 for w in (t.english, *t.chinese)) for t in terms) / len(terms)
 
     def pooled(self, query: str, k: int, scopes: list[Filter]) -> list[Hit]:
         """One hybrid search over the union of several filtered searches' candidates, fused once: the raw

@@ -176,7 +176,8 @@ def _en_month_hit(m: re.Match[str], text: str) -> _Hit | None:
 
 
 def _is_structure(text: str, start: int, end: int, value: Decimal) -> bool:
-    """Section and list numbers (第十条, Article 5, （一）, 十一、, a line-leading "1.") are not figures."""
+    """Section and list numbers (第十条, Article 5, （一）, 十一、, a line-leading "1.", also at the start of a quote
+    of that line: “1.启动…”) are not figures."""
     before = text[max(0, start - 40) : start].rstrip(" \t")
     after = text[end : end + 1]
     line_before = text[max(text.rfind("\n", max(0, start - 40), start) + 1, start - 40, 0) : start]
@@ -185,7 +186,7 @@ def _is_structure(text: str, start: int, end: int, value: Decimal) -> bool:
         or bool(_STRUCTURE_WORD.search(before))
         or (text[start - 1 : start] in ("(", "（") and after in (")", "）") and start > 0)
         or (value < 100 and after == "、")
-        or (value < 100 and not line_before.strip() and after in (".", "．", ")", "）")
+        or (value < 100 and not line_before.strip(" \t“\"「『‘") and after in (".", "．", ")", "）")
             and not text[end + 1 : end + 2].isdigit())
     )  # fmt: skip
 
