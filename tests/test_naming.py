@@ -27,6 +27,7 @@ DRAFTS = [
         ("某区推动产业发展的政策里算力券多少？", []),
         ("What does the district's draft give for computing power?", []),  # district, draft: any document's words
         ("某发〔2024〕3号的奖励是多少？", ["other-place.txt"]),  # a number names its document wherever it is
+        ("某发[2024]第3号的奖励是多少？", ["other-place.txt"]),  # in any brackets, with 第
     ],
 )
 def test_a_question_singles_out_one_of_its_places_documents(question, expected):

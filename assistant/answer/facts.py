@@ -19,6 +19,7 @@ from assistant.ingest.facts import doc_number_in, effective_in, expires_in, fact
 from assistant.places import remove_places
 from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
 from assistant.text.dates import find_dates, render_date, same_date, small_number
+from assistant.text.docnumbers import compact
 from assistant.text.numerals import EN_SMALL
 
 _ASKED = (
@@ -161,7 +162,7 @@ def _states(field: str, span: str, meta: dict) -> bool:
     value = str(meta.get(field, ""))
     if field == "doc_number":
         found = doc_number_in(span)
-        return found is not None and found[0] == value or _compact(value) in _compact(span)
+        return found is not None and found[0] == value or compact(value) in compact(span)
     if field == "issuers":
         return all(body in re.sub(r"\s+", "", span) for body in value.split("、"))
     if field == "issued_date":
@@ -175,9 +176,6 @@ def _states(field: str, span: str, meta: dict) -> bool:
     found = repeals_in(span)
     return found is not None and found[0] == value
 
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
 
 
 _ZH = {

@@ -32,8 +32,9 @@ _AMOUNT_ASKED = re.compile(
 # A figure asked for in a unit that is not money ("expressed in generation hours", "多少平方公里", "几家企业"): a
 # count or a size, even when the question also says "cap" or "reward".
 _OTHER_UNIT_ASKED = re.compile(
-    r"(?i:\b(?:in|how many)\s+(?:[a-z-]+\s+)?(?:hours|days|weeks|months|years|square (?:metres|meters|kilometres|kilometers)|"
-    r"hectares|people|persons|companies|enterprises|firms|projects)\b)"
+    r"(?i:\bhow many\s+(?:[a-z-]+\s+)?(?:hours|days|weeks|months|years|square|hectares|people|persons|companies|"
+    r"enterprises|firms|projects)\b"
+    r"|\bin\s+(?:[a-z-]+\s+)?(?:hours|square (?:metres|meters|kilometres|kilometers)|hectares)\b)"
     r"|(?:多少|几)(?:个)?(?:小时|天|周|个月|年|平方米|平方公里|公顷|亩|人|家|项|台)"
 )
 # "多久…发布一次", "how often": the answer is a frequency, stated by the sentence that says how often.

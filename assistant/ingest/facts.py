@@ -12,6 +12,7 @@ from datetime import date
 from itertools import islice, takewhile
 
 from assistant.text.dates import after_term, find_dates, parse_date, small_number
+from assistant.text.docnumbers import DOC_NUMBER, compact, normalised
 
 _YEAR_END = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年")
 _CN_SMALL = r"[一二三四五六七八九十两]{1,3}"
@@ -43,7 +44,6 @@ _TERM = re.compile(
     r"|(?i:\s*for\s+(?P<en>\d{1,2}|one|two|three|four|five)\s+(?P<en_unit>years?|months?))"
 )
 _CLAUSE_END = re.compile(r"[。；;\n]|(?<=[a-z0-9)])\.(?=\s|$)")
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,14})\s*[〔\[［(（﹝【]\s*((?:19|20)\d{2})\s*[〕\]］)）﹞】]\s*(?:第\s*)?(\d{1,5})\s*号")
 _CITED_BEFORE = re.compile(r"(?:根据|按照|依据|落实|贯彻|参照|参见|详见|》|[（(、])\s*$")
 _REPEALS = re.compile(
     r"《(?P<title>[^《》\n]{2,80})》\s*(?:[（(](?P<num>[^（）()\n]{3,30}?号)[)）])?\s*[^。；《》\n]{0,14}?废止"
@@ -207,8 +207,8 @@ def doc_number_in(text: str, found: str = "") -> tuple[str, int, int] | None:
     does not cite another document ("根据…（X〔2024〕1号）"). ``found`` is the number metadata read (kept when placed)."""
     head = text[:3000]
     candidates = []
-    for match in _DOC_NUMBER.finditer(head):
-        value = f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
+    for match in DOC_NUMBER.finditer(head):
+        value = normalised(match)
         line = head[head.rfind("\n", 0, match.start()) + 1 : (head.find("\n", match.end()) + 1 or len(head) + 1) - 1]
         own_line = line.strip() == match.group().strip()
         labelled = bool(re.search(r"(?:文号|发文字号|字号)\s*[:：]\s*$", head[: match.start()][-12:]))
@@ -216,7 +216,7 @@ def doc_number_in(text: str, found: str = "") -> tuple[str, int, int] | None:
         if own_line or labelled or not cited:
             candidates.append((0 if own_line else 1 if labelled else 2, match.start(), value, match.end()))
     if found:
-        placed = [c for c in candidates if _compact(c[2]) == _compact(found)]
+        placed = [c for c in candidates if compact(c[2]) == compact(found)]
         candidates = placed or candidates
     if not candidates:
         return None
@@ -239,9 +239,6 @@ def repeals_in(text: str) -> tuple[str, int, int] | None:
     number = f"（{match.group('num')}）" if match.group("num") else ""
     return f"《{match.group('title')}》{number}", match.start(), match.end()
 
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
 
 
 def extract_facts(text: str, *, doc_number: str = "", issuer: str = "", date_found: str = "") -> dict:

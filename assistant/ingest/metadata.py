@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.ingest.facts import extract_facts
 from assistant.places import document_place, place_metadata
+from assistant.text.docnumbers import DOC_NUMBER, normalised
 from assistant.text.sentences import sentence_spans
 
 # Bumped when what is read from a document changes (metadata, chunking), so the next ingest re-reads every file.
@@ -18,8 +19,6 @@ METADATA_VERSION = 8  # 8: pages flattened to one line chunked along their secti
 
 MAX_TITLE_CHARS = 200
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-_BRACKETS = r"[〔\[［(（﹝【]\s*((?:19|20)\d{2})\s*[〕\]］)）﹞】]"
-_DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,14}})\s*{_BRACKETS}\s*(\d{{1,5}})\s*号")
 _ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,30}) ?令\s*第\s*(\d{1,4})\s*号")
 _TITLE_WORDS = re.compile(r"关于|通知|意见|办法|方案|计划|规划|决定|公告|通告|条例|规定|指南|Plan|Policy", re.I)
 _SENTENCE_END = tuple("。！？；：.!?;:，,")
@@ -130,13 +129,13 @@ def _english_issuer(head: str) -> str:
 
 def _doc_number(head: str) -> str:
     label = _label_value(head, "发文字号")
-    if found := _DOC_NUMBER.search(label):
-        return _normalised_number(found)
+    if found := DOC_NUMBER.search(label):
+        return normalised(found)
     if re.search(r"(?:19|20)\d{2}", label) and len(label) <= 40:  # announcements: "2025年第45号"
         return label
-    own_line = next((m for m in _DOC_NUMBER.finditer(head) if _alone_on_line(head, m)), None)
-    if match := own_line or _first_not_cited(_DOC_NUMBER, head):
-        return _normalised_number(match)
+    own_line = next((m for m in DOC_NUMBER.finditer(head) if _alone_on_line(head, m)), None)
+    if match := own_line or _first_not_cited(DOC_NUMBER, head):
+        return normalised(match)
     order = _first_not_cited(_ORDER_NUMBER, head)  # regulations: "国家互联网信息办公室令 第18号"
     return f"{order.group(1)}令第{order.group(2)}号" if order else ""
 
@@ -144,10 +143,6 @@ def _doc_number(head: str) -> str:
 def _first_not_cited(pattern: re.Pattern[str], head: str) -> re.Match[str] | None:
     """The first match not inside a citation such as "《…办法》（工信部联科〔2024〕11号）"."""
     return next((m for m in pattern.finditer(head) if m.start() == 0 or head[m.start() - 1] not in "（(、"), None)
-
-
-def _normalised_number(match: re.Match[str]) -> str:
-    return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
 
 
 def _alone_on_line(text: str, match: re.Match[str]) -> bool:

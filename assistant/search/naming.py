@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[［(（﹝【]\s*(?:19|20)\d{2}\s*[〕\]］)）﹞】]\s*\d{1,5}\s*号")
+from assistant.text.docnumbers import DOC_NUMBER, compact, normalised
+
 _VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A quoted title part this long (in characters) names a document; shorter ones (人工智能, 若干意见) are any title's.
@@ -26,15 +27,11 @@ _BOILERPLATE = re.compile(
 MIN_TELLING_CHARS = 4
 
 
-def compact(text: str) -> str:
-    """Spaces and bracket styles folded: "京发改[2024] 1081 号" reads as "京发改〔2024〕1081号"."""
-    return re.sub(r"[\[［(（﹝【]", "〔", re.sub(r"[\]］)）﹞】]", "〕", re.sub(r"\s+", "", text)))
-
 
 def documents_named(query: str, documents: Sequence[dict], codes: set[str]) -> list[str]:
     """Sources of the one document ``query`` singles out among ``documents`` (rows with source, title,
     doc_number, region_code), the candidates being those of the places ``codes`` (all when empty)."""
-    numbers = {compact(m.group()) for m in _DOC_NUMBER.finditer(query)}
+    numbers = {compact(normalised(m)) for m in DOC_NUMBER.finditer(query)}
     by_number = [d["source"] for d in documents if d["doc_number"] and compact(d["doc_number"]) in numbers]
     if by_number:
         return by_number
