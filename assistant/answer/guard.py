@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answer import subject
-from assistant.answer.evidence import unwrapped
 from assistant.answer.question import Question
 from assistant.ingest.metadata import instructions_to_assistants
 from assistant.places import Place
@@ -50,10 +49,8 @@ def subject_coverage(question: Question, hits: Sequence[Hit], documents: Sequenc
     (CC-CEDICT, ``translate``) and looked up in ``documents`` (the chunks of the documents the passages come
     from) when given: a rendering is less exact than a word, and retrieval for a long English question is
     weaker, so what counts is whether the documents mention the subject at all ("tax relief": never)."""
-    if not question.chinese:
-        texts = documents or [f"{h.metadata.get('section', '')}\n{h.text}" for h in hits]
-        return subject.coverage(question, list(texts))
-    return subject.coverage(question, [unwrapped(f"{h.metadata.get('section', '')}\n{h.text}") for h in hits])
+    texts = documents or [f"{h.metadata.get('section', '')}\n{h.text}" for h in hits]
+    return subject.coverage(question, list(texts))  # Chinese text is matched with its PDF line breaks undone
 
 
 def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:
