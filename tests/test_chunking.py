@@ -146,3 +146,12 @@ def test_a_page_flattened_to_one_line_is_chunked_along_its_sections(tmp_path):
     third = next(c for c in chunks if "300万元" in c.text)
     assert third.section.endswith("（三）支持第三类项目。") or "（三）" in third.section
     assert "100万元" not in third.text and "500万元" not in third.text
+
+
+def test_a_half_width_semicolon_between_chinese_clauses_ends_a_sentence_but_not_in_english():
+    from assistant.text.sentences import sentence_spans
+
+    text = "下降5%至10%的，每平方米补贴5元;下降10%至15%的，每平方米补贴10元。It costs 5; it is fine."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "下降5%至10%的，每平方米补贴5元;", "下降10%至15%的，每平方米补贴10元。", "It costs 5; it is fine."
+    ]

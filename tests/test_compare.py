@@ -94,3 +94,34 @@ def test_a_table_on_an_aspect_that_is_not_money_is_quoted_not_verified(two_citie
     answer = two_cities.ask("Compare Hefei and Wuhan on talent introduction.")
     assert not answer.refused and answer.text.startswith("| Aspect |")
     assert answer.badge == "quoted" and not answer.verified, "only figures are bound; a cell on the subject is a quote"
+
+
+NANTONG = """南通市支持算力发展的若干措施
+一、对租用智能算力开展模型训练的企业，给予最高300万元补贴。对购买智能算力服务器的企业，按设备投资额的10%给予最高100万元补贴。
+二、项目总投资5000万元以上的，方可申报。
+"""
+YANGZHOU = """扬州市算力产业扶持办法
+一、对购买智能算力服务器的企业，按设备投资额的15%给予最高150万元补贴。对租用智能算力的企业，给予最高80万元补贴。
+二、项目总投资2000万元以上的，方可申报。
+"""
+
+
+@pytest.fixture
+def look_alike_cities(services, docs_dir):
+    (docs_dir / "nantong-compute.txt").write_text(NANTONG, encoding="utf-8")
+    (docs_dir / "yangzhou-compute.txt").write_text(YANGZHOU, encoding="utf-8")
+    assert services.ingest().failed == []
+    return Answerer(services.searcher, FakeListChatModel(responses=["unused"]), top_k=4)
+
+
+def test_each_cell_states_the_provision_the_questions_words_select(look_alike_cities):
+    answer = look_alike_cities.ask("南通和扬州对购买智能算力服务器的补贴上限分别是多少？")
+    nantong, yangzhou = answer.text.splitlines()[2].split("|")[2:4]
+    assert "100万元" in nantong and "300万元" not in nantong, answer.text
+    assert "150万元" in yangzhou and "80万元" not in yangzhou, answer.text
+    assert answer.verified
+
+
+def test_a_threshold_asked_in_a_comparison_is_quoted_not_bound_like_a_cap(look_alike_cities):
+    answer = look_alike_cities.ask("南通和扬州申报算力支持资金的项目总投资门槛分别是多少？")
+    assert not answer.refused and not answer.verified and answer.badge == "quoted", answer.text

@@ -265,3 +265,23 @@ def test_without_the_fact_or_the_document_the_pipeline_answers(library):
     ):
         q = analyse(question)
         assert fact_answer(library.searcher, question, q) is None
+
+
+def test_a_start_date_after_a_publication_date_in_one_clause_is_the_effective_date():
+    from assistant.ingest.facts import effective_in
+
+    clause = "第九条 施行时间\n\n本办法自2025年1月20日起公布，2025年2月20日起施行，有效期至2028年2月19日。"
+    assert effective_in(clause)[0] == "2025-02-20"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Which government body issued Changning District's measures?", ["issuers"]),
+        ("Who is the issuing department of the plan?", ["issuers"]),
+        ("Until what date is Shanghai's energy-saving fund measure valid?", ["expires_date"]),
+        ("When does the measure take effect, and when does it expire?", ["effective_date", "expires_date"]),
+    ],
+)
+def test_english_ways_of_asking_for_a_documents_facts(question, asked):
+    assert asked_facts(question) == asked

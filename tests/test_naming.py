@@ -34,9 +34,11 @@ def test_a_question_singles_out_one_of_its_places_documents(question, expected):
     assert documents_named(question, DRAFTS, {"A"}) == expected
 
 
-def test_only_the_places_documents_are_candidates_and_one_candidate_is_no_choice():
+def test_only_the_places_documents_are_candidates_and_a_places_only_document_is_named_by_its_title():
     assert documents_named("低空经济产业高质量发展的若干意见给多少？", DRAFTS, {"A"}) == []
-    assert documents_named("人工智能产业高质量发展的若干意见给多少？", DRAFTS[:1], {"A"}) == []
+    # its title's words then say which document is meant, not what is asked (Question.about drops them)
+    assert documents_named("人工智能产业高质量发展的若干意见给多少？", DRAFTS[:1], {"A"}) == [DRAFTS[0]["source"]]
+    assert documents_named("高质量发展的若干意见给多少？", DRAFTS[:1], {"A"}) == []  # boilerplate names nothing
 
 
 def test_what_a_question_asks_of_the_document_it_names_is_its_words_less_the_title():
@@ -44,3 +46,15 @@ def test_what_a_question_asks_of_the_document_it_names_is_its_words_less_the_tit
     asked = without_titles("西岸人工智能大模型科创街区扶持意见里，企业采购非关联企业的大模型产品和服务，采购方每年最多能补多少？", [title])
     assert "科创街区" not in asked and "扶持意见" not in asked and "企业采购非关联企业的大模型产品和服务" in asked
     assert without_titles("算力券最多多少？", [title]) == "算力券最多多少？", "no run of four shared characters: kept"
+
+
+def test_an_english_question_naming_its_document_is_judged_on_its_other_words():
+    from assistant.search.naming import english_without_titles
+
+    titles = ["苏州市进一步加快建设“人工智能+”城市的若干措施（2026年版）"]
+    asked = english_without_titles("Under Suzhou's 2026 measures for building an 'AI+' city, what is the award for second prize?", titles)
+    assert "building" not in asked and "second prize" in asked
+    plan = english_without_titles("In Hangzhou's 2025 AI innovation highland policy package, what is the award?", ["杭州市加快建设人工智能创新高地实施方案"])
+    assert "innovation" not in plan and "highland" not in plan
+    # a subject that is not in the title stays: "measures for energy storage" asks about energy storage
+    assert "energy storage" in english_without_titles("What do Shanghai's measures for energy storage pay?", ["上海市促进人工智能产业发展的若干措施"])

@@ -103,3 +103,64 @@ def test_the_model_reads_only_the_passages_stating_the_selected_provisions_under
     assert "[3]" in prompt and "[1]" not in prompt and "人才" not in prompt
     fact = analyse("算力基础设施建设有什么要求？")
     assert answerer.shown(fact, answerer.scope(fact, passages)) == [1, 2, 3], "no provision selected: top_k as before"
+
+
+STANDARDS = (
+    "鼓励企事业单位参与标准研制，对主导、参与各类标准制修订工作的，予以一定资助，其中对主导制定国际标准以及主导制定"
+    "国家标准的，每项分别给予最高100万元、50万元支持。"
+)
+TIERS = (
+    "对既有建筑节能改造项目，单位面积能耗下降5%(含)至10%的，每平方米面积可补贴5元;下降10%(含)至15%的，每平方米面积"
+    "可补贴10元;下降15%及以上的，每平方米面积可补贴15元。"
+)
+STAGES = "对新接入数据采集联网的单位，仅实现一级数据采集的，给予一次性奖励5万元，同时实现二、三级数据采集的，给予一次性奖励10万元。"
+
+
+def test_a_respectively_list_joined_by_yiji_after_an_earlier_ge_is_read_at_its_own_fenbie():
+    figures = [STANDARDS.index("100万元"), STANDARDS.index("50万元")]
+    labels = [label[0] for label in list_labels(STANDARDS, figures)]
+    assert labels[0].endswith("国际标准") and "国家标准" in labels[1]
+    answer = answered(lexical_answerer(), "主导制定国家标准的，每项最高支持多少？", hits(STANDARDS), "100万元 [1]。")
+    assert "50万元" in answer.text.split("原文")[0] and answer.verified, answer.text
+
+
+def test_ranks_written_once_with_their_word_at_the_end_are_each_an_item():
+    sentence = "对新获得全国总决赛一、二、三等奖的单位，分别给予最高200万元、100万元、50万元奖励。"
+    figures = [sentence.index(f) for f in ("200万元", "100万元", "50万元")]
+    assert [label[0] for label in list_labels(sentence, figures)] == ["一等奖", "二等奖", "三等奖"]
+    answer = answered(lexical_answerer(), "Who wins second prize in the national finals gets how much?", hits(sentence), "200万元 [1].")
+    assert "100万元" in answer.text.split("The passage says")[0], answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "right"),
+    [
+        ("既有建筑节能改造后能耗下降10%至15%的，每平方米补贴多少？", "10元"),  # the figures of the condition pick the tier
+        ("同时实现二、三级数据采集的单位奖励多少？", "10万元"),  # the condition stands before its own figure
+        ("仅实现一级数据采集的单位奖励多少？", "5万元"),
+    ],
+)
+def test_a_condition_before_a_figure_picks_that_figure(question, right):
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(TIERS, STAGES))))
+    assert found is not None and [o.stated.removeprefix("给予一次性奖励") for o in found.offers] == [right], found
+
+
+def test_figures_with_no_words_between_them_stay_look_alikes_not_the_first():
+    answerer = lexical_answerer()
+    sentence = "对注册时间在6－48个月内的留学人才创业企业，择优给予100万元、50万元、30万元的一次性创业资助。"
+    q = analyse("注册时间在6－48个月内的留学人才创业企业，一次性创业资助是多少？")
+    found = select(q, offers(answerer.scope(q, hits(sentence))))
+    assert found is not None and len(found.offers) == 3, "nothing tells the three apart: a table, never the first"
+
+
+def test_a_money_question_about_an_item_stated_without_an_amount_is_not_answered_with_a_neighbours_figure():
+    text = (
+        "3.支持平价蔬菜摊位建设。对每个平价蔬菜摊位根据销售情况进行补贴，补贴金额每月不超过5000元。"
+        "5.应急保障机制。启动应急保障供应机制时，市场应加大平价蔬菜供应，保障市场运行平稳有序。"
+    )
+    answer = answered(lexical_answerer(), "启动应急保障供应机制时，对加大平价蔬菜供应的市场给予多少补贴？", hits(text), "给予5000元补贴 [1]。")
+    assert not answer.verified, answer.text
+    stated = answered(lexical_answerer(), "平价蔬菜摊位每月补贴多少？", hits(text), "每月不超过5000元 [1]。")
+    assert stated.verified, stated.text

@@ -3,6 +3,8 @@ question gets the lexical tests a Chinese one gets (assistant/answer/subject.py,
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
 from assistant.answer.question import analyse
 from assistant.answer.subject import shares_subject, subject_terms, topic_terms
@@ -76,3 +78,31 @@ def test_the_refusal_by_evidence_on_english_questions_it_was_not_fitted_to():
 
     found = measure(0.5)
     assert found["answerable_kept"] >= 0.44 and found["unrelated_refused"] >= 0.93, found
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("reduction", "降幅"),  # derived: reduction → reduce, and the head of "reduce emissions"
+        ("emission", "减排"),
+        ("headquarters", "总部"),  # the head noun of CEDICT's "general headquarters"
+        ("grid", "电网"),  # of "power grid"
+        ("vegetable", "蔬菜"),  # listed in the plural
+        ("guidance", "指导"),  # guidance → guide
+        ("second prize", "二等奖"),
+    ],
+)
+def test_words_cedict_lists_in_another_form_are_rendered(english, chinese):
+    assert chinese in lookup(english)
+
+
+def test_the_evidence_for_a_question_about_a_place_is_in_that_places_own_documents():
+    """A neighbour's or the province's document holding the words does not make the place's own say it."""
+    from assistant.answer.guard import own_passages
+
+    shenzhen = Hit("a", "对经认定的园区给予运营主体200万元奖励。", {"source": "sz.txt", "region_code": "440300"})
+    guangdong = Hit("b", "推广工业无人机应用。", {"source": "gd.txt", "region_code": "440000"})
+    q = analyse("What does Shenzhen pay a company that buys industrial drones?")
+    assert own_passages(q, [shenzhen, guangdong]) == [shenzhen]
+    assert subject_coverage(q, own_passages(q, [shenzhen, guangdong])) < MIN_SUBJECT_COVERAGE
+    assert own_passages(analyse("What does Guangdong pay for drones?"), [shenzhen, guangdong]) == [shenzhen, guangdong]

@@ -1,19 +1,24 @@
 """Comparison answers: a Markdown table, one column per compared place, one row per aspect asked about
 (or, for "compare the two policies", per measure heading the documents themselves use). Each cell quotes
 the part of the sentence that states the aspect for that place, from a passage that speaks for it, with
-its citation; "not stated" cells name the place whose documents are silent.
+its citation: for a money aspect the sentence of the one provision the question's words select among that
+place's (``provisions.select``, as a money answer does), else the most relevant sentence; "not stated" cells
+name the place whose documents are silent.
 
 A table is bound (it may be badged Verified) when its rows are money aspects the question names (figures the
 check binds) and every stated cell quotes a sentence holding one of the question's telling subject words (in
 Chinese, after translation); a table of the documents' own headings, or of a non-money aspect ("who leads"),
-is the sources' words for the reader to judge (Quoted)."""
+is the sources' words for the reader to judge (Quoted), and so is a table of thresholds or conditions
+("总投资门槛"): a figure in such a cell is a bound of a condition, not a cap the check binds."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answer.evidence import Relevance, Sentence, content_words
 from assistant.answer.ground import TOPIC_MARGIN, Scope
+from assistant.answer.provisions import offers, select
 from assistant.answer.repair import quote_floor
 from assistant.answer.subject import shares_subject, subject_terms
 from assistant.places import Place, nearest
@@ -25,6 +30,7 @@ CELL_CHARS = 240
 MAX_PROVISIONS = 3
 MAX_BROAD_ROWS = 5
 _MONEY_ASPECT = re.compile(r"(?i)subsid|fund|money|reward|support|grant|voucher|cap|补贴|资金|奖励|支持|券|资助")
+_CONDITION_ASPECT = re.compile(r"(?i)门槛|条件|要求|资格|threshold|minimum|eligib|qualif|condition|requirement")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.．、]\s*)+")
 
 
@@ -51,7 +57,9 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
         if any(s.has({"amount"}) for s in scope.sentences(sorted(owner))):
             aspects.append(("资金支持" if chinese else "Funding", f"{scope.question.text} 资金 funding"))
     # Only figures are bound by code: a cell answering "who leads" with a sentence on the subject is a quote.
-    asked = bool(scope.question.aspects) and all(_MONEY_ASPECT.search(a) for a in scope.question.aspects)
+    asked = bool(scope.question.aspects) and all(
+        _MONEY_ASPECT.search(a) and not _CONDITION_ASPECT.search(a) for a in scope.question.aspects
+    )  # a threshold or a condition ("总投资门槛") is read by the reader, not bound like a cap
     asked = asked and bool(subject_terms(scope.question))
     among = [hit.text for hit in scope.hits]
     rows, bound = [], asked
@@ -81,18 +89,21 @@ def _cell(
     "not stated"); for money, with the measure's other provisions that are as relevant (a measure often
     grants several: a voucher, a rent subsidy, a cap)."""
     numbers = sorted(n for n, p in owner.items() if p == party)
-    sentences = scope.sentences(numbers)
+    every = scope.sentences(numbers)
     money = bool(_MONEY_ASPECT.search(aspect))
-    sentences = [s for s in sentences if not _is_heading(s)]
+    sentences = [s for s in every if not _is_heading(s)]
     pool = [s for s in sentences if s.funds] if money else sentences
     if not pool:
         pool = sentences
     if not pool:
         return not_stated(party, scope.question.chinese), []
     ranked = sorted(zip(relevance.of_sentences(aspect, pool), pool), key=lambda item: -item[0])
+    selected = _selected(scope, numbers, every) if money and len(scope.question.aspects) <= 1 else None
+    if selected is not None:  # the party's one provision the question's words select: its sentence, like a money answer
+        ranked = [(1.0, selected)] + [item for item in ranked if item[1] is not selected]
     score, sentence = ranked[0]
     language = detect_language(aspect)  # a heading row is Chinese even when the question is English
-    if score < quote_floor(language, sentence.text):
+    if selected is None and score < quote_floor(language, sentence.text):
         return not_stated(party, scope.question.chinese), []
     same = detect_language(sentence.text) == language
     if same and language == "zh" and not (content_words(aspect) & content_words(sentence.context)):
@@ -101,12 +112,22 @@ def _cell(
     # the cited measure costs little; leaving out the one asked about costs the answer.
     margin = 2 * TOPIC_MARGIN[language if same else "cross"]
     chosen = [sentence] + [
-        s for other, s in ranked[1:] if money and s.n == sentence.n and other >= score - margin
+        s for other, s in ranked[1:] if money and selected is None and s.n == sentence.n and other >= score - margin
     ][: MAX_PROVISIONS - 1]
     text = "；".join(_excerpt(s, money, len(chosen)).rstrip("。；;") for s in sorted(chosen, key=lambda s: s.start))
     if not scope.question.chinese:
         text = with_english_figures(text)
     return f"{_escape(text)} [{sentence.n}]", chosen
+
+
+def _selected(scope: Scope, numbers: list[int], pool: list[Sentence]) -> Sentence | None:
+    """The sentence of the one provision of the party's passages the question's words select (``provisions``)."""
+    passages = [f"{hit.metadata.get('section', '')}\n{hit.text}" for hit in scope.hits]
+    selection = select(scope.question, offers(replace(scope, eligible=set(numbers))), passages)
+    if selection is None or len(selection.offers) != 1:
+        return None
+    offer = selection.offers[0]
+    return next((s for s in pool if s.n == offer.n and offer.sentence.strip(" ;；。") in s.text), None)
 
 
 def _excerpt(sentence: Sentence, money: bool, shared: int = 1) -> str:

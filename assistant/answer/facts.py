@@ -21,19 +21,20 @@ from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
 from assistant.text.dates import find_dates, render_date, same_date, small_number
 from assistant.text.docnumbers import compact
 from assistant.text.numerals import EN_SMALL
+from assistant.text.translate import STOP_WORDS
 
 _ASKED = (
     ("repeals", re.compile(r"(?i)废止|取代|替代|\brepeal|supersed|\breplace[sd]?\b")),
     ("doc_number", re.compile(r"(?i)文号|发文字号|文件编?号|document\s+(?:number|no\b)|reference\s+number|\bdoc\.?\s*no\b")),
     ("issuers", re.compile(r"(?i)(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)[^？?]{0,8}(?:印发|发布|制定|出台|发文)|发文机关|(?:由谁|谁)(?:印发|发布|发文|制定|出台)|"
-                           r"who\s+issued|issued\s+by\s+whom|which\s+(?:bod(?:y|ies)|departments?|agenc(?:y|ies)|authorit(?:y|ies))\s+issued")),
+                           r"who\s+issued|issued\s+by\s+whom|which\s+(?:[a-z]+\s+){0,2}(?:bod(?:y|ies)|departments?|agenc(?:y|ies)|authorit(?:y|ies)|organs?|offices?)\s+(?:issued|published|released)|(?:issuer|issuing\s+(?:body|department|authority|agency))")),
     ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文)|"
                                r"(?:印发|发布|成文|发文|签发)(?:日期|时间|于哪)|(?:when|what\s+date|which\s+day)\b.*\b(?:issued|signed|"
                                r"published|promulgated|released)\b|(?:issue|issuing|publication)\s+date")),
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
     ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|valid(?:ity)?\b.*\b(?:until|till|through|end|expire)|"
-                                r"until\s+when|how\s+long\b.*\b(?:valid|in\s+(?:force|effect))|expir(?:e|es|y|ation)|remain\s+valid")),
+                                r"until\s+(?:when|what\s+(?:date|day|year))|how\s+long\b.*\b(?:valid|in\s+(?:force|effect))|expir(?:e|es|y|ation)|remain\s+valid")),
     ("in_force", re.compile(r"(?i)是否(?:仍然|还|依然)?(?:有效|在有效期|失效|现行)|(?:还|仍然|仍|依然)(?:有效|在有效期)|现行有效|"
                             r"still\s+(?:valid|in\s+force|in\s+effect|effective)|(?:is|are)\s+(?:it|they|the\s+\w+)\s+(?:still\s+)?in\s+force|"
                             r"currently\s+in\s+force")),
@@ -43,9 +44,10 @@ _ENGLISH_FILLER = frozenset(
         r"\S+",
         "a an the of in on at to for and or is are was were be do does did what which who whom when until how long its "
         "their document documents number no date day issued issue valid validity remain remains effect effective take "
-        "takes force still give s version earlier previous repeal repealed this that",
+        "takes force still give s version earlier previous repeal repealed this that expire expires expiry expiring "
+        "government body bodies department agency authority office organ",
     )
-)
+) | STOP_WORDS  # and what English questions share with any policy question: measures, support, municipal…
 _CHINESE_FILLER = re.compile(
     r"发文字号|文号|什么时候|什么|哪一天|何时|开始|施行|实施|执行|生效|有效期|失效|印发|发布|发文|成文|签发|出台|是否|有效|"
     r"部门|单位|机关|机构|日期|时间|期限|文件|联合|制定|废止|"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer import subject
 from assistant.answer.evidence import Relevance, Sentence, content_words, sentences_of
 from assistant.answer.question import STATED_FREQUENCY, Question, asks_frequency
 from assistant.answer.subject import shares_subject
@@ -217,7 +218,29 @@ def _off_topic(stating: Sentence | None, scope: Scope, relevance: Relevance) -> 
     best = pool[scores.index(max(scores))]
     if mine < max(scores) - margin or (same and best != stating and _lacks_what_is_asked(stating, best, pool, scope)):
         return "the sentence stating it is about something else than the question"
+    if same and scope.question.kind == "money" and _asked_without_amount(stating, scope):
+        return "what was asked is mentioned without an amount; this figure is another provision's"
     return ""
+
+
+WITHOUT_AMOUNT_SHARE = 0.6  # the share of the question's subject terms a sentence granting nothing must hold
+
+
+def _asked_without_amount(stating: Sentence, scope: Scope) -> bool:
+    """A sentence that grants nothing holds most of what a money question asks ("启动应急保障供应机制，加大平价
+    蔬菜供应") and at least twice the share the sentence with the figure holds with its context (a neighbouring
+    平价蔬菜摊位 subsidy): the documents mention what was asked without an amount."""
+    terms = subject.topic_terms(scope.question)
+    if len(terms) < 3:
+        return False
+
+    def share(text: str) -> float:
+        return sum(subject.term_in(t, text) for t in terms) / len(terms)
+
+    mine = share(f"{stating.context} {stating.text}")
+    silent = [share(s.text) for s in scope.sentences(sorted(scope.eligible)) if not s.funds]
+    best = max(silent, default=0.0)
+    return best >= WITHOUT_AMOUNT_SHARE and best >= 2 * mine
 
 
 def _lacks_what_is_asked(stating: Sentence, best: Sentence, pool: list[Sentence], scope: Scope) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from assistant.answer import subject
 from assistant.answer.question import Question
 from assistant.ingest.metadata import instructions_to_assistants
-from assistant.places import Place
+from assistant.places import INSIDE, Place, nearness
 from assistant.search.hybrid import Hit
 from assistant.text.language import detect_language
 
@@ -51,6 +51,14 @@ def subject_coverage(question: Question, hits: Sequence[Hit], documents: Sequenc
     weaker, so what counts is whether the documents mention the subject at all ("tax relief": never)."""
     texts = documents or [f"{h.metadata.get('section', '')}\n{h.text}" for h in hits]
     return subject.coverage(question, list(texts))  # Chinese text is matched with its PDF line breaks undone
+
+
+def own_passages(question: Question, hits: Sequence[Hit]) -> list[Hit]:
+    """The passages of the asked places' own documents (or of places inside them) when there are any: what a
+    question about a place asks must be in that place's documents, not in a neighbour's or a province's that
+    retrieval ranked beside them (``nearness``)."""
+    own = [h for h in hits if any(nearness(h.metadata, h.text, p) <= INSIDE for p in question.places)]
+    return own or list(hits)
 
 
 def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:

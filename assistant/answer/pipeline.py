@@ -22,6 +22,7 @@ from assistant.answer.ground import MIN_SUPPORT, Scope, ground
 from assistant.answer.guard import (
     MIN_SUBJECT_COVERAGE,
     document_chunks,
+    own_passages,
     places_without_passages,
     subject_coverage,
     withhold_instructions,
@@ -43,7 +44,7 @@ from assistant.answer.question import (
 from assistant.answer.repair import extractive_answer, quote, quote_only, refusal_text
 from assistant.answer.result import Answer
 from assistant.answer.verify import Verification, verify_answer
-from assistant.places import named_in_passage, passage_about, place, remove_places
+from assistant.places import named_in_passage, passage_about, place, remove_places, subtree_codes
 from assistant.search.embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
 from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
 from assistant.text.language import detect_language
@@ -110,7 +111,7 @@ class Answerer:
         # what it asks of that document, not about the words of its title
         named = self.named(q)
         hits, flagged = withhold_instructions(self.retrieve(q, filters, named))
-        q = naming(q, [d["title"] for d in self.searcher.indexed_documents() if d["source"] in named])
+        q = naming(q, self.titles(q, named))
         if flagged:
             notices.append(f"Passage {', '.join(map(str, flagged))} addresses AI assistants; those sentences were not used.")
         yield Passages(q.text, hits)
@@ -167,6 +168,15 @@ class Answerer:
         """The one document a question about one place singles out by its number or title (``search.naming``)."""
         return self.searcher.documents_named(q.text, list(q.places)) if not q.parties and len(q.places) <= 1 else []
 
+    def titles(self, q: Question, named: list[str]) -> list[str]:
+        """The titles a question may name its document by: the named one's; for an English question naming
+        none, those of its places' documents (its name phrase is matched against them, ``naming``)."""
+        documents = self.searcher.indexed_documents()
+        if named or q.chinese:
+            return [d["title"] for d in documents if d["source"] in named]
+        codes = {c for p in q.places for c in subtree_codes(p)}
+        return [d["title"] for d in documents if codes and d.get("region_code") in codes]
+
     def retrieve(self, q: Question, filters: Filter, named: list[str] | None = None) -> list[Hit]:
         if q.parties:  # documents compared: each gets its own retrieval and quota, on the question and its aspect
             queries = dict.fromkeys((q.text, " ".join(q.aspects) or q.text))
@@ -222,10 +232,14 @@ class Answerer:
             return refusal_text(q.text, q.chinese, missing=missing)
         if self.off_topic(q.text, filters):
             return refusal_text(q.text, q.chinese, q.places)
-        chinese = [h for h in scope.hits if detect_language(h.text) == "zh"]  # English questions: words rendered
-        documents = document_chunks(self.funding, [scope.hits[n - 1] for n in scope.eligible]) if not q.chinese else []
+        evidence = own_passages(q, [scope.hits[n - 1] for n in sorted(scope.eligible)])
+        chinese = [h for h in evidence if detect_language(h.text) == "zh"]  # English questions: words rendered
+        documents = document_chunks(self.funding, evidence) if not q.chinese else []
         english_table = not q.chinese and q.kind == "compare"  # a table says per cell what is not stated
-        if chinese and not english_table and subject_coverage(q, chinese, documents) < MIN_SUBJECT_COVERAGE:
+        # an English question's document-naming words still count here: its renderings are too few to judge
+        # the evidence on the rest alone ("a provider of high-quality datasets": 提供方 is not rendered)
+        judged = q if q.chinese else replace(q, asked="")
+        if chinese and not english_table and subject_coverage(judged, chinese, documents) < MIN_SUBJECT_COVERAGE:
             return refusal_text(q.text, q.chinese, q.places)
         return None
 

@@ -93,12 +93,17 @@ def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
         mine = [
             p
             for p in found
-            if start <= _first_figure(p, text) < end and (p.cap_text or p.ratio_text) and not _superseded(p, text)
+            if start <= _first_figure(p, text) < end
+            and (p.cap_text or p.ratio_text)
+            and not _superseded(p, text)
+            and not _threshold(p, text)
         ]
-        labels = list_labels(sentence, [(_first_figure(p, text) - start) for p in mine])
-        for provision, label in zip(mine, labels):
-            own = _own_words(sentence, provision, text, start, label, labels, len(mine))
-            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {previous}"))
+        at = [_first_figure(p, text) - start for p in mine]
+        labels = list_labels(sentence, at)
+        for i, (provision, label) in enumerate(zip(mine, labels)):
+            own = _own_words(sentence, provision, label, labels, _stretch(sentence, at, i))
+            lead = sentence[: at[0]] if i else ""  # what the sentence says before its first figure is every one's
+            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {previous} {lead}"))
         previous = sentence
     return tuple(out)
 
@@ -107,6 +112,15 @@ def _superseded(p: Provision, text: str) -> bool:
     """ "奖励标准由0.15元/千瓦时调整至0.25元/千瓦时": the figure a revision replaces is no provision."""
     at = text.find(p.cap_text, p.start) if p.cap_text else -1
     return at >= 0 and bool(_REVISED_FROM.match(text, at + len(p.cap_text)))
+
+
+_BOUND_OF_CONDITION = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及|或)?(?:以上|以下|以内)")
+
+
+def _threshold(p: Provision, text: str) -> bool:
+    """ "总投资500万元（含）以上，1000万元（不含）以下的项目…给予支持": a bound of the condition, not a cap."""
+    at = text.find(p.cap_text, p.start) if p.cap_text else -1
+    return not p.ratio_text and at >= 0 and bool(_BOUND_OF_CONDITION.match(text, at + len(p.cap_text)))
 
 
 def _first_figure(p: Provision, text: str) -> int:
@@ -126,7 +140,8 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
     labels: list[tuple[str, str] | None] = [None] * len(positions)
     if len(positions) < 2:
         return labels
-    distributed = _DISTRIBUTE.search(sentence, 0, positions[0])
+    # the last one before the figures: "对主导、参与各类标准…，其中…每项分别给予" distributes at 分别, not 各
+    distributed = ([None] + list(_DISTRIBUTE.finditer(sentence, 0, positions[0])))[-1]
     if distributed:
         items = _distributed_items(sentence[: distributed.start()], len(positions))
         if items:
@@ -146,13 +161,22 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
 def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     """ "对认定为国家级、省级、市级企业技术中心的，" and 3 figures → the three labels and phrases."""
     clause = re.split(r"[；;。]", before.rstrip(" ，,"))[-1]
-    segment = re.split(r"[，,]", clause)[-1] if "、" in re.split(r"[，,]", clause)[-1] else clause
-    parts = segment.split("、")
-    if len(parts) != count or count < 2:
+    pieces = [piece for piece in re.split(r"[，,]", clause) if piece.strip()]
+    # the items are in the nearest piece that splits into as many as there are figures: by 、, else by 以及/和/与
+    # ("对主导制定国际标准以及主导制定国家标准的，每项分别给予最高100万元、50万元")
+    parts = next((found for piece in reversed(pieces[-3:]) if (found := _items(piece, count))), None)
+    parts = parts or (clause.split("、") if len(clause.split("、")) == count else None)
+    if parts is None or count < 2:
         return None
+    ranked = _ranked_items(parts)
+    if ranked:
+        return ranked
     first, middle, last = parts[0], parts[1:-1], parts[-1]
     lead = _ITEM_LEAD.match(first)
-    label_first = first[lead.end() :] if lead and lead.end() < len(first) else first[-max(map(len, middle or [last[:2]])) :]
+    tail = first[-max(map(len, middle or [last[:2]])) :]
+    label_first = first[lead.end() :] if lead and lead.end() < len(first) else tail
+    if len(label_first) > 12:  # "对新引进的…全日制应届博士、硕士、本科生": the item is as long as the others
+        label_first = tail
     prefix = first[: len(first) - len(label_first)]
     end_char = label_first[-1:]
     cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
@@ -164,32 +188,81 @@ def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     return [(label, f"{lead_word}{label}{suffix}".strip(" ，,")) for label in labels]
 
 
-def _own_words(sentence, provision, text, start, label, labels, count) -> str:
+_ORDINAL = r"[一二三四五六七八九十]|[A-Za-z]|\d{1,2}"
+_RANK_WORD = r"等奖|等次|等|类|级|档|星级|星|批次|批"
+
+
+def _ranked_items(parts: list[str]) -> list[tuple[str, str]] | None:
+    """ "全国总决赛一、二、三等奖的企事业单位" (or "A、B、C类企业"): ranks written once with their word at the end
+    → 一等奖, 二等奖, 三等奖, each with the whole phrase."""
+    last = re.fullmatch(rf"({_ORDINAL})({_RANK_WORD})(.*)", parts[-1])
+    first = re.fullmatch(rf"(.*?)({_ORDINAL})", parts[0])
+    if not (last and first and all(re.fullmatch(_ORDINAL, part) for part in parts[1:-1])):
+        return None
+    lead = re.sub(r"^[\s（(]*(?:对|向)", "", first.group(1))
+    ranks = [first.group(2), *parts[1:-1], last.group(1)]
+    return [(f"{rank}{last.group(2)}", f"{lead}{rank}{last.group(2)}{last.group(3)}") for rank in ranks]
+
+
+def _items(piece: str, count: int) -> list[str] | None:
+    for separator in ("、", "以及|及|和|与|或者|或"):
+        parts = re.split(separator, piece)
+        if len(parts) == count and all(part.strip() for part in parts):
+            return parts
+    return None
+
+
+def _stretch(sentence: str, at: list[int], i: int) -> str:
+    """The words from the figure before the ``i``-th (or the sentence's start) to the end of the ``i``-th's clause:
+    a condition stands before its figure ("仅实现一级数据采集的，奖励5万元，同时实现二、三级数据采集的，奖励10万元").
+    Figures with no words between them ("择优给予100万元、50万元、30万元") share the words before the first."""
+    begin = 0
+    for j in range(i, 0, -1):
+        figures = find_figures(sentence[at[j - 1] :])
+        after = at[j - 1] + (figures[0].end if figures else 0)
+        if re.search(r"[\u4e00-\u9fffA-Za-z]", sentence[after : at[j]]):
+            begin = after
+            break
+    stop = re.search(r"[，,；;。]", sentence[at[i] :])
+    return sentence[begin : at[i] + stop.start() if stop else len(sentence)]
+
+
+def _own_words(sentence: str, provision: Provision, label, labels, stretch: str) -> str:
     if label and label[1]:  # a distributed list: the sentence with only this item
         others = [other[0] for other in labels if other and other[0] != label[0]]
         own = sentence
         for other in others:
             own = own.replace(other, " ")
         return f"{label[1]} {own}"
-    if count > 1:  # several provisions in one sentence: each has its own clause
-        return f"{label[0] if label else ''} {text[provision.start : provision.end]} {provision.item} {provision.recipient}"
+    if len(labels) > 1:  # several provisions in one sentence: each has its own stretch of it
+        return f"{label[0] if label else ''} {stretch} {provision.item} {provision.recipient}"
     return f"{sentence} {provision.item} {provision.recipient}"
 
 
 def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selection | None:
     """The provision(s) the question's words select, or None when they select none clearly. Only words that
     occur in the ``passages`` count (a document's name, "征求意见稿", is in none of them and tells nothing)."""
-    terms = [t for t in subject_terms(q) if not passages or any(term_in(t, p) for p in passages)]
-    if not terms or not found:
+    terms = [
+        t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
+    ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
+    conditions = _condition_figures(q, found)
+    if not (terms or conditions) or not found:
         return None
-    own = [[term_in(t, o.own) for t in terms] for o in found]
-    near = [[term_in(t, o.context) for t in terms] for o in found]
+    own = [[term_in(t, o.own) for t in terms] + [_holds(o.own, f) for f in conditions] for o in found]
+    near = [[term_in(t, o.context) for t in terms] + [_holds(o.context, f) for f in conditions] for o in found]
     held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
     weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
     scores = [
         sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
         for mine, ctx in zip(own, near)
     ]
+    if conditions:  # the provisions holding most of the figures the question states as its condition (a range's
+        # two bounds in the sentence before count more than one of them in its own), those in its own words first
+        held_figures = [
+            (sum(a or b for a, b in zip(mine[-len(conditions) :], ctx[-len(conditions) :])), sum(mine[-len(conditions) :]))
+            for mine, ctx in zip(own, near)
+        ]
+        scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
     best = max(scores)
     if best <= 0 or best < MIN_SHARE * sum(weights):
         return None
@@ -201,7 +274,19 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     if len(distinct) > MAX_TABLE_ROWS:
         return None
     mine = own[found.index(distinct[0])]
-    return Selection(tuple(distinct), tuple(t.english for t, a in zip(terms, mine) if a))
+    names = [t.english for t in terms] + [f.text for f in conditions]
+    return Selection(tuple(distinct), tuple(name for name, a in zip(names, mine) if a))
+
+
+def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:
+    """The figures a question states as a condition ("能耗下降10%至15%的", "总投资500万到1000万元之间"), when some
+    provision's words hold them: they pick one tier of "下降5%至10%的…5元；下降10%至15%的…10元"."""
+    asked = [f for f in find_figures(q.text) if f.kind in ("amount", "percent", "count")]
+    return [f for f in asked if any(_holds(o.own, f) or _holds(o.context, f) for o in found)]
+
+
+def _holds(text: str, figure: Figure) -> bool:
+    return any(figures_match(figure, other) for other in find_figures(text))
 
 
 def _same_figures(a: Offer, b: Offer) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.places import Place, ambiguous_names, gazetteer, places_named, subtree_codes
-from assistant.search.naming import without_titles
+from assistant.search.naming import english_without_titles, without_titles
 from assistant.text.language import detect_language, is_chinese
 
 MAX_QUESTION_CHARS = 1000
@@ -141,9 +141,12 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
 
 def naming(q: Question, titles: Sequence[str]) -> Question:
     """The question about one of the documents ``titles`` names, with ``asked`` set to its words that are not
-    that title's (kept whole when nothing else is left)."""
-    rest = without_titles(q.text, titles) if titles and q.chinese else q.text
-    return replace(q, asked=rest) if rest != q.text and _CJK_WORD.search(rest) else q
+    that title's (kept whole when nothing else is left); in English, the words of its phrases naming a document
+    whose renderings are in a title."""
+    if not titles:
+        return q
+    rest = without_titles(q.text, titles) if q.chinese else english_without_titles(q.text, titles)
+    return replace(q, asked=rest) if rest != q.text and (_CJK_WORD.search(rest) or not q.chinese) else q
 
 
 def asks_frequency(q: Question) -> bool:

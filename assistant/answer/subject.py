@@ -16,6 +16,7 @@ from assistant.answer.question import Question
 from assistant.places import gazetteer
 from assistant.search.keyword import tokenize
 from assistant.text.language import detect_language
+from assistant.text.numbers import find_figures
 from assistant.text.translate import Term, terms_of
 
 # The words Chinese policy titles are made of ("关于推动人工智能产业高质量发展的若干意见（征求意见稿）"): a question
@@ -28,7 +29,7 @@ _TITLE_TEXT = (
     # and the words that ask for a kind of answer rather than name a subject
     "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期 "
     # and the words that only shape the question: "两份…各是多少", "最多能补多少"
-    "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱"
+    "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱 之间 以上 以下"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
@@ -59,6 +60,8 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
     names = {n for p in places for n in (p.short, p.name, p.english.lower())}
     names |= {w for n in list(names) for w in tokenize(n)}
     if chinese:
+        for figure in reversed(find_figures(text)):  # a condition's figure is no subject ("500万到1000万元之间")
+            text = text[: figure.start] + " " + text[figure.end :]
         words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
         words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
         return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words))

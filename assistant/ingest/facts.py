@@ -26,7 +26,7 @@ _THIS = re.compile(
 )
 _START = r"(?:施行|实施|执行|生效|试行)"
 _EFFECTIVE = re.compile(
-    rf"(?:自|从|于)\s*(?P<d>[^自起，。；,;\n]{{6,30}}?)\s*起\s*{_START}"
+    rf"(?:(?:自|从|于)|(?<=[，,]))\s*(?P<d>[^自起，。；,;\n]{{6,30}}?)\s*起\s*{_START}"  # …起公布，2025年2月20日起施行
     rf"|自\s*(?P<issue>印发|发布|公布|发文|颁布|签发|下发)之日起\s*{_START}"
     r"|(?i:(?:takes?|taking|shall\s+take)\s+effect|come(?:s)?\s+into\s+(?:force|effect)|(?:is|are|be|become|becomes)"
     r"\s+effective)\s+(?:on|from|as\s+of)\s+(?P<en>\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.text.docnumbers import DOC_NUMBER, compact, normalised
+from assistant.text.translate import lookup
 
 _VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -36,7 +37,7 @@ def documents_named(query: str, documents: Sequence[dict], codes: set[str]) -> l
     if by_number:
         return by_number
     candidates = [d for d in documents if not codes or d["region_code"] in codes]
-    if len(candidates) < 2:
+    if not candidates:  # a place's only document is named too: its title's words then say which, not what
         return []
     for token in _VERSION.findall(query):
         having = [d["source"] for d in candidates if token in compact(d["title"] + " " + d["source"])]
@@ -98,3 +99,31 @@ def without_titles(query: str, titles: Sequence[str]) -> str:
             out.append(query[start])
             start += 1
     return "".join(out)
+
+
+# How English questions name a document: "Suzhou's 2026 measures for building an 'AI+' city", "Hangzhou's 2025 AI
+# innovation highland policy package".
+_DOCUMENT_NOUN = (
+    r"(?:measures|plan|plans|policy|policies|opinions|rules|notice|programme|program|regulations|guidelines|"
+    r"package|scheme|methods|provisions)"
+)
+_NAME_AFTER = re.compile(rf"(?i)\b{_DOCUMENT_NOUN}\s+(?:for|on|to|about|of|supporting|promoting|regarding)\s+([^,?;:()]+)")
+_NAME_BEFORE = re.compile(rf"(?i)(?:'s|’s)\s+((?:[\w'+&-]+\s+){{1,8}}?){_DOCUMENT_NOUN}\b")
+
+
+def english_without_titles(query: str, titles: Sequence[str]) -> str:
+    """``query`` without the words of the phrases naming a document whose renderings are in one of ``titles``:
+    "the most Suzhou's measures for building an AI+ city pay for…" asks nothing about 建设."""
+    spans = sorted({m.span(1) for pattern in (_NAME_AFTER, _NAME_BEFORE) for m in pattern.finditer(query)}, reverse=True)
+    out, done = query, len(query) + 1
+    for start, end in spans:
+        if end > done:
+            continue  # overlaps a phrase already handled
+        kept = [w for w in query[start:end].split() if not _in_titles(w, titles)]
+        out, done = out[:start] + " ".join(kept) + " " + out[end:], start
+    return out
+
+
+def _in_titles(word: str, titles: Sequence[str]) -> bool:
+    bare = re.sub(r"[^a-z0-9&+-]", "", word.lower())
+    return len(bare) > 2 and any(len(c) >= 2 and c in title for c in lookup(bare) for title in titles)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-_END = re.compile(r"[。！？；!?]+[”’\"'）)\]」』]*|\.(?=\s|$)|\n\s*\n")
+_END = re.compile(
+    r"[。！？；!?]+[”’\"'）)\]」』]*|\.(?=\s|$)|\n\s*\n"
+    r"|(?<=[\u4e00-\u9fff\d%）)])\s*;(?=\s*[\u4e00-\u9fff])"  # a half-width ; between Chinese clauses ends one too
+)
 _END_OF_CLAIM = re.compile(r"[。！？!?]+[”’\"'）)\]」』]*|\.(?=\s|$|\[)|\n\s*\n")
 _CITATIONS = re.compile(r"(?:\s*\[[\d,，、\s]+\])+")
 _WORD_BEFORE_DOT = re.compile(r"[A-Za-z.]*$")
@@ -28,8 +31,8 @@ def sentence_spans(
 ) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]``, as offsets in ``text``, without surrounding whitespace.
 
-    A sentence ends at 。！？!? (with the closing quotes or brackets after them), at "；" unless ``semicolons``
-    is false, at ". " but not inside "2.5" or after "U.S.", "No." or "e.g.", and at a blank
+    A sentence ends at 。！？!? (with the closing quotes or brackets after them), at "；" (or ";" between Chinese
+    clauses) unless ``semicolons`` is false, at ". " but not inside "2.5" or after "U.S.", "No." or "e.g.", and at a blank
     line. With ``citations`` (an answer's text) the markers "[1]", "[1, 2]" after the end belong to the
     sentence they follow, and a full stop right before "[" ends a sentence too.
     """

@@ -86,6 +86,9 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "power generation": ("发电",),
     "generation": ("发电", "生成", "一代"),
     "registration": ("注册", "登记", "备案"),
+    "first prize": ("一等奖",),
+    "second prize": ("二等奖",),
+    "third prize": ("三等奖",),
     "one-off": ("一次性",),
     "one-time": ("一次性",),
     "general": ("通用", "一般", "总体", "普遍"),
@@ -128,7 +131,8 @@ _STOP_TEXT = (
     businesses development develop high-quality quality new issue issues issued under according say says said
     kind kinds type types sort sorts level levels district area areas region part parts compare compared
     comparison versus difference differences date dates number numbers size long time times aim aims end ends
-    expressed express stay remain remains earlier later certain industry industries published publish"""
+    expressed express stay remain remains earlier later certain industry industries published publish effect
+    effective take takes took taking"""
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
@@ -137,6 +141,7 @@ _SKIP_DEFINITION = re.compile(r"^(?:cl:|variant of|old variant|surname|see |abbr
 _LEAD = re.compile(r"^(?:to be |to |a |an |the )")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 MAX_RENDERINGS = 16
+HEAD_RANK = 100
 MAX_PHRASE = 4
 _lock = threading.Lock()
 
@@ -163,9 +168,13 @@ def _index() -> dict[str, tuple[str, ...]]:
             definitions = entry.get("definitions") or []
             for rank, definition in enumerate(definitions):
                 for key in _definition_keys(definition):
-                    best = found.setdefault(key, {})
-                    # an entry's first senses, and entries with few senses, render the word most directly
-                    best[word] = min(best.get(word, 99), rank * 4 + min(len(definitions), 4))
+                    # an entry's first senses, and entries with few senses, render the word most directly; the
+                    # head noun of a short phrase ("power grid" → grid) after every direct rendering
+                    direct = rank * 4 + min(len(definitions), 4)
+                    for name, order in ((key, direct), (_head(key), HEAD_RANK + direct)):
+                        if name:
+                            best = found.setdefault(name, {})
+                            best[word] = min(best.get(word, 999), order)
         return {key: tuple(sorted(words, key=lambda w: (words[w], len(w)))[:MAX_RENDERINGS]) for key, words in found.items()}
 
 
@@ -180,9 +189,27 @@ def _definition_keys(definition: str) -> list[str]:
     return keys
 
 
+def _head(key: str) -> str:
+    """The last word of a two- or three-word definition, where English puts a noun phrase's head ("general
+    headquarters", "reduce emissions"); "" for single words, longer phrases and function words."""
+    words = key.split()
+    last = words[-1] if 2 <= len(words) <= 3 else ""
+    return last if len(last) >= 4 and last not in STOP_WORDS and not last.endswith("'s") else ""
+
+
+# Derived forms and the word CEDICT lists instead: reduction → reduce, emission → emit, innovative →
+# innovation, guidance → guide, validity → valid, management → manage, newly → new, industrial → industry.
+_DERIVED = (
+    ("uction", "uce"), ("ssion", "t"), ("ation", "ate"), ("ive", "ion"), ("ive", "e"), ("ance", "e"),
+    ("ance", ""), ("ence", "ent"), ("ity", ""), ("ment", ""), ("ly", ""), ("ial", "y"), ("ed", "e"),
+)
+
+
 def _stems(word: str) -> list[str]:
-    """The word and the forms it may be listed under: vouchers → voucher, renting → rent, rented → rent."""
-    forms = [word]
+    """The word and the forms it may be listed under: vouchers → voucher, renting → rent, rented → rent, the
+    plural a definition uses (vegetable → vegetables), and the derivations of ``_DERIVED``."""
+    forms = [word, word + "s", word + "es"]
+    forms += [word[: -len(end)] + to for end, to in _DERIVED if word.endswith(end) and len(word) - len(end) >= 3]
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")
     if word.endswith("es") and len(word) > 4:
