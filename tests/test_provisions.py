@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.ground import ground
-from assistant.answer.provisions import list_labels, offers, select
+from assistant.answer.lists import list_labels
+from assistant.answer.provisions import offers, select
 from assistant.answer.question import analyse
 from tests.lexical import answered, hits, lexical_answerer
 

@@ -1,0 +1,93 @@
+"""How a sentence lists items with a figure each: "对认定为国家级、省级、市级企业技术中心的，分别给予100万元、50万元、
+20万元奖励" (分别/依次, items by 、 or 以及/和), "全国总决赛一、二、三等奖…分别给予…" (ranks written once) and runs like
+"一等奖50万元、二等奖30万元": each figure's label and the phrase it stands for, so a question naming one item
+gets that item's figure (``provisions``)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.numbers import find_figures
+
+_DISTRIBUTE = re.compile(r"分别|依次|各")
+_ITEM_LEAD = re.compile(r"^.*(?:认定为|评为|获评|获得|获|入选|列入|纳入|被|为|对|向|的)")
+_LABEL_TRIM = re.compile(r"^[\s、，,：:（(]*(?:并|且|其中|对|按|给予|予以|奖励|补贴|最高|不超过|分别|依次)*|(?:给予|予以|奖励|最高|不超过)+[\s]*$")
+
+
+def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | None]:
+    """For each provision figure (its offset in ``sentence``), its list item: (label, its whole phrase), e.g.
+    ("省级", "认定为省级企业技术中心的") for the second figure of "对认定为国家级、省级、市级企业技术中心的，分别给予
+    100万元、50万元、20万元奖励"; else ("一等奖", "") for runs like "一等奖50万元、二等奖30万元"; None when neither."""
+    labels: list[tuple[str, str] | None] = [None] * len(positions)
+    if len(positions) < 2:
+        return labels
+    # the last one before the figures: "对主导、参与各类标准…，其中…每项分别给予" distributes at 分别, not 各
+    distributed = ([None] + list(_DISTRIBUTE.finditer(sentence, 0, positions[0])))[-1]
+    if distributed:
+        items = _distributed_items(sentence[: distributed.start()], len(positions))
+        if items:
+            return list(items)
+    for i, position in enumerate(positions):  # "一等奖50万元、二等奖30万元、三等奖10万元"
+        begin = positions[i - 1] if i else 0
+        figures = find_figures(sentence[begin:position])
+        if i and figures:
+            begin += figures[-1].end
+        piece = re.split(r"[，,；;。]", sentence[begin:position])[-1]
+        label = _LABEL_TRIM.sub("", piece).strip(" 、，,的")
+        labels[i] = (label, "") if 1 <= len(label) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff]+", label) else None
+    alike = all(labels) and len({label[-1] for label, _ in labels}) == 1  # 一等奖/二等奖, A类/B类
+    return labels if alike and len({label for label, _ in labels}) == len(labels) else [None] * len(positions)
+
+
+def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
+    """ "对认定为国家级、省级、市级企业技术中心的，" and 3 figures → the three labels and phrases."""
+    clause = re.split(r"[；;。]", before.rstrip(" ，,"))[-1]
+    pieces = [piece for piece in re.split(r"[，,]", clause) if piece.strip()]
+    # the items are in the nearest piece that splits into as many as there are figures: by 、, else by 以及/和/与
+    # ("对主导制定国际标准以及主导制定国家标准的，每项分别给予最高100万元、50万元")
+    parts = next((found for piece in reversed(pieces[-3:]) if (found := _items(piece, count))), None)
+    parts = parts or (clause.split("、") if len(clause.split("、")) == count else None)
+    if parts is None or count < 2:
+        return None
+    ranked = _ranked_items(parts)
+    if ranked:
+        return ranked
+    first, middle, last = parts[0], parts[1:-1], parts[-1]
+    lead = _ITEM_LEAD.match(first)
+    tail = first[-max(map(len, middle or [last[:2]])) :]
+    label_first = first[lead.end() :] if lead and lead.end() < len(first) else tail
+    if len(label_first) > 12:  # "对新引进的…全日制应届博士、硕士、本科生": the item is as long as the others
+        label_first = tail
+    prefix = first[: len(first) - len(label_first)]
+    end_char = label_first[-1:]
+    cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
+    label_last, suffix = last[:cut], last[cut:]
+    labels = [label_first, *middle, label_last]
+    if not all(0 < len(label) <= 12 for label in labels) or len(set(labels)) < len(labels):
+        return None
+    lead_word = re.sub(r"^[\s（(]*(?:对|向)", "", prefix)
+    return [(label, f"{lead_word}{label}{suffix}".strip(" ，,")) for label in labels]
+
+
+_ORDINAL = r"[一二三四五六七八九十]|[A-Za-z]|\d{1,2}"
+_RANK_WORD = r"等奖|等次|等|类|级|档|星级|星|批次|批"
+
+
+def _ranked_items(parts: list[str]) -> list[tuple[str, str]] | None:
+    """ "全国总决赛一、二、三等奖的企事业单位" (or "A、B、C类企业"): ranks written once with their word at the end
+    → 一等奖, 二等奖, 三等奖, each with the whole phrase."""
+    last = re.fullmatch(rf"({_ORDINAL})({_RANK_WORD})(.*)", parts[-1])
+    first = re.fullmatch(rf"(.*?)({_ORDINAL})", parts[0])
+    if not (last and first and all(re.fullmatch(_ORDINAL, part) for part in parts[1:-1])):
+        return None
+    lead = re.sub(r"^[\s（(]*(?:对|向)", "", first.group(1))
+    ranks = [first.group(2), *parts[1:-1], last.group(1)]
+    return [(f"{rank}{last.group(2)}", f"{lead}{rank}{last.group(2)}{last.group(3)}") for rank in ranks]
+
+
+def _items(piece: str, count: int) -> list[str] | None:
+    for separator in ("、", "以及|及|和|与|或者|或"):
+        parts = re.split(separator, piece)
+        if len(parts) == count and all(part.strip() for part in parts):
+            return parts
+    return None
