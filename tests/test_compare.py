@@ -22,12 +22,17 @@ WUHAN = """武汉市促进人工智能产业创新发展的若干措施
 """
 
 
-@pytest.fixture
-def two_cities(services, docs_dir):
-    (docs_dir / "hefei-ai-policy.txt").write_text(HEFEI, encoding="utf-8")
-    (docs_dir / "wuhan-ai-measures.txt").write_text(WUHAN, encoding="utf-8")
+def answerer_over(services, docs_dir, files: dict[str, str]) -> Answerer:
+    """An answerer over ``files`` (name → text) indexed for real; comparisons never call the model."""
+    for name, text in files.items():
+        (docs_dir / name).write_text(text, encoding="utf-8")
     assert services.ingest().failed == []
     return Answerer(services.searcher, FakeListChatModel(responses=["unused"]), top_k=4)
+
+
+@pytest.fixture
+def two_cities(services, docs_dir):
+    return answerer_over(services, docs_dir, {"hefei-ai-policy.txt": HEFEI, "wuhan-ai-measures.txt": WUHAN})
 
 
 def cited_sources(cell: str, answer) -> set[str]:
@@ -108,10 +113,7 @@ YANGZHOU = """扬州市算力产业扶持办法
 
 @pytest.fixture
 def look_alike_cities(services, docs_dir):
-    (docs_dir / "nantong-compute.txt").write_text(NANTONG, encoding="utf-8")
-    (docs_dir / "yangzhou-compute.txt").write_text(YANGZHOU, encoding="utf-8")
-    assert services.ingest().failed == []
-    return Answerer(services.searcher, FakeListChatModel(responses=["unused"]), top_k=4)
+    return answerer_over(services, docs_dir, {"nantong-compute.txt": NANTONG, "yangzhou-compute.txt": YANGZHOU})
 
 
 def test_each_cell_states_the_provision_the_questions_words_select(look_alike_cities):
