@@ -83,20 +83,25 @@ def load_model(chat_model) -> float:
 
 
 def run(work: Path, *, quick: bool) -> dict:
+    questions = read_jsonl(DEV_QUESTIONS)[: 3 if quick else None]
+    return measure(SAMPLE_DOCUMENTS, questions, work / "answer") | {"corpus": "the sample article (`documents/`)"}
+
+
+def measure(documents: Path, questions: list[dict], work: Path) -> dict:
+    """Both systems index ``documents`` and answer ``questions`` with the same loaded model."""
     from assistant import app
     from assistant.eval.answers import baseline_chain
     from assistant.llm.backends import model_label
     from assistant.settings import Settings
     from bench import baseline
 
-    questions = read_jsonl(DEV_QUESTIONS)[: 3 if quick else None]
-    settings = Settings(documents_dir=SAMPLE_DOCUMENTS, index_dir=work / "answer-ours")
+    settings = Settings(documents_dir=documents, index_dir=work / "ours")
     services = app.build_services(settings)
     services.ingest()
     model_load_s = load_model(services.chat_model)
     minilm = baseline.minilm()
-    baseline.ingest(SAMPLE_DOCUMENTS, work / "answer-baseline", minilm)
-    vectorstore = baseline.open_vectorstore(work / "answer-baseline", minilm)
+    baseline.ingest(documents, work / "baseline", minilm)
+    vectorstore = baseline.open_vectorstore(work / "baseline", minilm)
     chain = baseline_chain(services.chat_model)
     # One system after the other: llama.cpp reuses the prompt prefix of the previous call, and each system
     # has its own fixed prefix, so alternating would make both pay for it on every question.

@@ -12,6 +12,8 @@ from bench.ingest_bench import FULL_REPEATS, NOOP_REPEATS
 
 FULL_DOCUMENTS = 382
 FULL_QUESTIONS = 12
+FULL_LIBRARY = 1000
+FULL_REAL_QUESTIONS = 21
 
 
 def ingest_cpu(r: dict) -> float:
@@ -72,6 +74,10 @@ def full_run_cpu(results: dict, section_cpu: dict[str, float]) -> dict[str, floa
             estimates[name] = search_cpu(section, results.get("ingest"))
         elif name == "answer":
             estimates[name] = cpu * FULL_QUESTIONS / section["questions"]
+        elif name == "answer_real":
+            estimates[name] = cpu * FULL_REAL_QUESTIONS / section["questions"]
+        elif name == "library":
+            estimates[name] = cpu * FULL_LIBRARY / section["documents"]  # ingest dominates; it is linear
         elif name == "memory":
             estimates[name] = cpu * 1.4  # start-up is fixed; 3 questions instead of 2
         else:

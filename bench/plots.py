@@ -83,7 +83,8 @@ def answer_figure(result: dict, path: Path) -> None:
         axis.set_ylabel("s")
         axis.set_title(title, fontsize=10)
     axes[0].legend(fontsize=8)
-    figure.suptitle(f"Answers on the dev questions ({result['model']})", fontsize=11)
+    where = result.get("corpus", "the sample article").split(" (")[0]
+    figure.suptitle(f"Answers on the dev questions about {where} ({result['model']})", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -107,11 +108,37 @@ def memory_figure(result: dict, path: Path) -> None:
     plt.close(figure)
 
 
+def library_figure(result: dict, path: Path) -> None:
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+    ours, baseline = result["ours"], result["baseline"]
+    for axis, (step, key, title, unit) in zip(
+        axes,
+        (
+            ("ingest", "seconds", "ingest, wall time", "s"),
+            ("ingest", "peak_rss_mb", "ingest, peak memory", "MB"),
+            ("restart", "first_result_s", "restart to first result", "s"),
+            ("restart", "median_ms", "search median", "ms"),
+        ),
+    ):
+        _bars(axis, title, _single(ours[step][key]), _single(baseline[step][key]), unit)
+    figure.suptitle(f"A library of {result['documents']} policy files (one process per step)", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _single(value: float) -> dict:
+    return {"median": value, "min": value, "max": value}
+
+
 FIGURES = {
     "ingest": ("bench-ingest.png", ingest_figure),
     "search": ("bench-search.png", search_figure),
     "answer": ("bench-answer.png", answer_figure),
+    "answer_real": ("bench-answer-real.png", answer_figure),
     "memory": ("bench-memory.png", memory_figure),
+    "library": ("bench-library.png", library_figure),
 }
 
 

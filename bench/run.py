@@ -1,4 +1,4 @@
-"""Benchmarks: `python -m bench.run [--quick] [--only ingest,search,answer,memory,quality]`.
+"""Benchmarks: `python -m bench.run [--quick] [--only ingest,search,answer,answer_real,memory,quality,library]`.
 
 Writes docs/benchmarks.md, the figures docs/bench-*.png and the raw numbers docs/bench-results.json.
 With --only, the other sections keep the results of the previous run.
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "bench-results.json"
-SECTIONS = ("ingest", "search", "answer", "memory", "quality")
+SECTIONS = ("ingest", "search", "answer", "answer_real", "memory", "quality", "library")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

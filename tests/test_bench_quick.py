@@ -7,6 +7,7 @@ import numpy as np
 from bench.common import percentile, spread
 from bench.document import render
 from bench.plots import draw
+from bench.report import library_section
 from bench.search_bench import Base, copies, grow_and_measure, our_base, our_searcher
 
 
@@ -75,3 +76,25 @@ def test_search_benchmark_on_the_sample_article(tmp_path, docs_dir, embeddings):
     page = render({"search": section, "meta": meta}, figures, "estimate")
     assert "full run is pending" in page and "![Search latency" in page
     assert f"| {sizes[0]:,} |" in page
+
+
+def test_library_section_holds_distinct_files_and_renders_beside_the_tutorial(tmp_path):
+    from bench.library_bench import QUICK_DOCUMENTS, library_folder
+
+    folder = library_folder(tmp_path, quick=True)
+    files = sorted(folder.iterdir())
+    assert len(files) == QUICK_DOCUMENTS
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    assert len(set(texts)) == len(texts), "a copy identical to its original would be skipped as a duplicate"
+    copies = [path for path in files if path.name.startswith("copy")]
+    assert copies and all(path.name.split("-", 1)[1] in {f.name for f in files} for path in copies)
+
+    ingest = {"seconds": 50.0, "cpu_s": 90.0, "peak_rss_mb": 900.0, "chunks": 1300}
+    restart = {"first_result_s": 9.0, "median_ms": 30.0, "p95_ms": 90.0, "peak_rss_mb": 950.0}
+    restart |= {"queries": 20, "repeats": 3}
+    section = {"documents": QUICK_DOCUMENTS, "ours": {"ingest": ingest, "restart": restart}}
+    section["baseline"] = {"ingest": ingest | {"seconds": 20.0}, "restart": restart | {"first_result_s": 12.0}}
+    assert draw({"library": section}, tmp_path) == {"library": "bench-library.png"}
+    lines = "\n".join(library_section(section))
+    assert "| ingest, wall time (s) | 50 | 20 | 2.5 |" in lines
+    assert "| restart: process start to first search result (s) | 9 | 12 | 0.75 |" in lines

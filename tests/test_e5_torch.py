@@ -71,6 +71,15 @@ def test_bfloat16_gives_the_float32_vectors(engines):
     assert float(ours.query(POLICY) @ fast.query(POLICY)) > 0.9995
 
 
+def test_bfloat16_gives_a_text_nearly_the_same_vector_alone_or_in_a_batch():
+    """bfloat16 rounds each layer's output, so a batch's padding moves a vector a little; never far."""
+    fast = E5Torch(threads=2, precision="bfloat16")
+    texts = _texts()
+    together = fast.passage(texts)
+    alone = np.vstack([fast.passage([text]) for text in texts])
+    assert np.sum(together * alone, axis=1).min() > 0.9999
+
+
 def test_precision_is_checked():
     assert resolved_precision("float32") == "float32"
     assert resolved_precision("auto") in ("float32", "bfloat16")

