@@ -165,3 +165,34 @@ def test_a_money_question_about_an_item_stated_without_an_amount_is_not_answered
     assert not answer.verified, answer.text
     stated = answered(lexical_answerer(), "平价蔬菜摊位每月补贴多少？", hits(text), "每月不超过5000元 [1]。")
     assert stated.verified, stated.text
+
+
+TIERED_PROJECTS = (
+    "（一）市级项目。1、重大示范项目：经核定总投资3000万元以上，对本市服务业发展具有重要示范带动作用的项目，"
+    "由市、区两级引导资金支持（市级支持金额原则上最高600万元）。2、重点项目：经核定总投资1000万元以上，"
+    "区级配套资金支持比例最高为项目总投资的20%，由市、区两级引导资金支持（市级支持金额原则上最高300万元）。"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "right"),
+    [
+        (
+            "The guidance fund distinguishes major demonstration projects and key projects. "
+            "For a key project, what is the city-level support ceiling in principle?",
+            "300万元",
+        ),
+        (
+            "The guidance fund distinguishes major demonstration projects and key projects. "
+            "For a major demonstration project, what is the city-level support ceiling in principle?",
+            "600万元",
+        ),
+        ("办法区分重大示范项目和重点项目。重点项目的市级支持金额原则上最高多少？", "300万元"),
+    ],
+)
+def test_a_question_of_several_sentences_selects_by_its_asking_sentence(question, right):
+    """The first sentence names both tiers; the last asks about one of them."""
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(TIERED_PROJECTS))))
+    assert found is not None and [o.stated.removeprefix("最高") for o in found.offers] == [right], found

@@ -174,10 +174,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     near = [[term_in(t, o.context) for t in terms] + [_holds(o.context, f) for f in conditions] for o in found]
     held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
     weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
-    scores = [
-        sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
-        for mine, ctx in zip(own, near)
-    ]
+    scores = _scores(weights, own, near)
     if conditions:  # the provisions holding most of the figures the question states as its condition (a range's
         # two bounds in the sentence before count more than one of them in its own), those in its own words first
         held_figures = [
@@ -185,8 +182,15 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
             for mine, ctx in zip(own, near)
         ]
         scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
+    asked = _asked_terms(q, terms)
+    asked_scores = _scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near)
+    if max(asked_scores) > 0:  # the provisions holding most of the asking sentence's words, judged on them
+        scores = [s if a >= max(asked_scores) - 1e-9 else 0.0 for s, a in zip(scores, asked_scores)]
+        held_share = max(asked_scores) / sum(w for w, k in zip(weights, asked) if k)
+    else:
+        held_share = max(scores) / sum(weights)
     best = max(scores)
-    if best <= 0 or best < MIN_SHARE * sum(weights):
+    if best <= 0 or held_share < MIN_SHARE:
         return None
     tied = [o for o, s in zip(found, scores) if s >= best - 1e-9]
     distinct: list[Offer] = []
@@ -198,6 +202,32 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     mine = own[found.index(distinct[0])]
     names = [t.english for t in terms] + [f.text for f in conditions]
     return Selection(tuple(distinct), tuple(name for name, a in zip(names, mine) if a))
+
+
+def _scores(weights: list[float], own: list[list[bool]], near: list[list[bool]]) -> list[float]:
+    return [
+        sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
+        for mine, ctx in zip(own, near)
+    ]
+
+
+def _asked_terms(q: Question, terms: list[Term]) -> list[bool]:
+    """Which terms the asking sentence holds, when the question has several sentences: the others set the
+    scene ("The fund distinguishes major demonstration projects and key projects. For a key project, what
+    is …?"), and a provision is chosen by what is asked. All False for a question of one sentence."""
+    asking = asking_sentence(q.about)
+    if asking == q.about.strip():
+        return [False] * len(terms)
+    return [term_in(t, asking) for t in terms]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|(?<=[。？！；])")
+
+
+def asking_sentence(text: str) -> str:
+    """The last sentence of a question (the whole question when it has one)."""
+    pieces = [piece.strip() for piece in _SENTENCE_END.split(text.strip()) if piece.strip()]
+    return pieces[-1] if pieces else text.strip()
 
 
 def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:

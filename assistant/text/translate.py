@@ -37,6 +37,12 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "national": ("国家级", "国家", "全国"),
     "national-level": ("国家级",),
     "district-level": ("区级",),
+    "city-level": ("市级",),
+    "municipal-level": ("市级",),
+    "province-level": ("省级",),
+    "provincial-level": ("省级",),
+    "county-level": ("县级",),
+    "town-level": ("镇级",),
     "r&d": ("研发",),
     "research and development": ("研发",),
     "energy storage": ("储能",),
@@ -249,6 +255,11 @@ def terms_of(text: str, skip: frozenset[str] = frozenset()) -> list[Term]:
             out.append(Term(token, (token,)))
             i += 1
             continue
+        length = _hand_phrase_at(tokens, i)  # "city-level" is a term though "city" and "level" say nothing alone
+        if length:
+            out.append(Term(" ".join(tokens[i : i + length]), _HAND[" ".join(tokens[i : i + length])]))
+            i += length
+            continue
         if token in STOP_WORDS or token in skip or token in names or token.isdigit() or len(token) < 2:
             i += 1
             continue
@@ -268,6 +279,11 @@ def _names(text: str) -> set[str]:
         if word not in _HAND:
             out.add(word)
     return out
+
+
+def _hand_phrase_at(tokens: list[str], i: int) -> int:
+    """The length of the longest phrase of the hand table starting at ``i`` (0 when none)."""
+    return next((n for n in range(MAX_PHRASE, 1, -1) if " ".join(tokens[i : i + n]) in _HAND), 0)
 
 
 def _phrase_at(tokens: list[str], i: int, skip: frozenset[str]) -> tuple[int, tuple[str, ...]]:
