@@ -93,6 +93,8 @@ def test_issued_day_a_trial_term_and_what_is_repealed():
         ("本政策自2025年8月11日起实施，有效期至 2027 年 12 月 31 日；", "2025-08-11", "2027-12-31"),
         ("This plan shall take effect on 1 March 2024 and remain valid until 31 December 2026.", "2024-03-01", "2026-12-31"),
         ("企业自2024年1月1日起实施改造，申报材料有效期至2025年1月1日。", "", ""),  # not about this document
+        ("本办法由区应急局负责解释，有效期自2025年8月25日起至2030年8月24日止。", "2025-08-25", "2030-08-24"),
+        ("本办法自2024年12月1日起施行，于2028年12月31日截止。", "2024-12-01", "2028-12-31"),
     ],
 )
 def test_validity_clauses(text, effective, expires):

@@ -196,3 +196,34 @@ def test_a_question_of_several_sentences_selects_by_its_asking_sentence(question
     q = analyse(question)
     found = select(q, offers(answerer.scope(q, hits(TIERED_PROJECTS))))
     assert found is not None and [o.stated.removeprefix("最高") for o in found.offers] == [right], found
+
+
+def test_a_figure_the_question_states_is_not_its_answer():
+    """The question gives the rate and asks for the cap beside it: never the rate back."""
+    text = "对列入市合同能源管理的节能项目，对用能单位按项目实施后节能量给予400元/吨标准煤奖励，单个项目奖励总额不超过20万元。"
+    answerer = lexical_answerer()
+    q = analyse("对列入市合同能源管理的节能项目按400元/吨标准煤奖励，上限多少？")
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == ["不超过20万元"], found
+    q = analyse("按节能量给予400元/吨标准煤奖励的合同能源管理项目，奖励上限是多少？")
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is None or all("400" not in o.stated for o in found.offers), found
+
+
+@pytest.mark.parametrize(
+    ("question", "right"),
+    [
+        ("企业成功创建市级绿色工厂可获得多少补贴？", "25万元"),
+        ("企业成功创建国家级绿色工厂可获得多少补贴？", "30万元"),
+        ("How much does a company get for a city-level green factory?", "25万元"),
+    ],
+)
+def test_a_provision_naming_only_another_level_is_no_answer(question, right):
+    text = (
+        "对成功创建国家级或市级的绿色园区、绿色工厂的企业予以补贴。其中成功创建国家级绿色园区、绿色工厂给予30万元的补贴，"
+        "市级绿色园区、绿色工厂给予25万元的补贴，晋档补差。"
+    )
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == [right], found

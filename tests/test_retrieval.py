@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.search.hybrid import Hit, fuse
+from assistant.search.hybrid import Filter, Hit, fuse
 from assistant.service.filters import parse_where
 
 
@@ -107,3 +107,22 @@ def test_weighted_concat_keeps_the_cosine_a_weighted_mean(embeddings):
 def test_cross_lingual_query_finds_the_english_passage(indexed):
     hits = indexed.searcher.search("深圳三月发布了几项人工智能行动计划？", 3)
     assert any("Shenzhen released four action plans" in hit.text for hit in hits)
+
+
+def test_a_filter_keeping_most_of_the_index_is_applied_after_an_unfiltered_search(indexed, monkeypatch):
+    """Same hits as Chroma's filtered search, without its pre-selection of most of the index (slow at 100k)."""
+    searcher = indexed.searcher
+    sources = tuple({hit.metadata["source"] for hit in searcher.search("plan", 30)})
+    broad, narrow = Filter(any_of=(("source", sources),)), Filter(any_of=(("source", ("none.txt",)),))
+    assert searcher.keyword.share(broad) == 1.0 and searcher.keyword.share(narrow) == 0.0
+    expected = {q: [r.id for r, _ in searcher.store.query(searcher.query_vector(q), 5, broad.where())] for q in QUERIES}
+    asked = []
+    query = searcher.store.query
+    monkeypatch.setattr(searcher.store, "query", lambda *args: asked.append(args[2:]) or query(*args))
+    for q in QUERIES:
+        assert [hit.id for hit in searcher.dense(q, 5, broad)] == expected[q]
+    assert asked and all(where in ((), (None,)) for where in asked), "the broad filter went to Chroma"
+    assert searcher.dense("plan", 5, narrow) == [] and asked[-1] == (narrow.where(),)
+
+
+QUERIES = ("funding cap for new equipment", "深圳 行动计划", "Beijing plan measures")

@@ -90,10 +90,28 @@ def test_the_refusal_by_evidence_on_english_questions_it_was_not_fitted_to():
         ("vegetable", "蔬菜"),  # listed in the plural
         ("guidance", "指导"),  # guidance → guide
         ("second prize", "二等奖"),
+        ("stabilising", "稳定"),  # British spellings: CEDICT is written in American
+        ("organisation", "组织"),
+        ("centre", "中心"),
+        ("multi-storey", "多层"),
     ],
 )
 def test_words_cedict_lists_in_another_form_are_rendered(english, chinese):
     assert chinese in lookup(english)
+
+
+@pytest.mark.parametrize(
+    ("question", "term", "chinese"),
+    [
+        ("For a key project, what is the city-level support ceiling?", "city level", "市级"),  # words all stop words
+        ("What do small and medium-sized enterprises get?", "small and medium sized", "中小"),  # longer than 4 words
+        ("What is the daily subsidy for each affordable pork stall?", "stall", "摊位"),
+        ("What is the daily subsidy for each affordable pork stall?", "affordable", "平价"),
+        ("How much for a grid-connected rooftop plant?", "grid connected", "并网"),
+    ],
+)
+def test_support_measure_terms_cedict_lacks_come_from_the_hand_table(question, term, chinese):
+    assert chinese in rendered(question)[term]
 
 
 def test_the_evidence_for_a_question_about_a_place_is_in_that_places_own_documents():

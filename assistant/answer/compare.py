@@ -6,8 +6,9 @@ place's (``provisions.select``, as a money answer does), else the most relevant 
 name the place whose documents are silent.
 
 A table is bound (it may be badged Verified) when its rows are money aspects the question names (figures the
-check binds) and every stated cell quotes a sentence holding one of the question's telling subject words (in
-Chinese, after translation); a table of the documents' own headings, or of a non-money aspect ("who leads"),
+check binds) and every cell quotes a sentence holding one of the question's telling subject words (in
+Chinese, after translation; a "not stated" cell leaves the table Quoted: silence in the retrieved passages is
+not a finding); a table of the documents' own headings, or of a non-money aspect ("who leads"),
 is the sources' words for the reader to judge (Quoted), and so is a table of thresholds or conditions
 ("总投资门槛"): a figure in such a cell is a bound of a condition, not a cap the check binds."""
 
@@ -69,6 +70,7 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
             text, quoted = _cell(query, party, scope, relevance, owner)
             cells.append(text)
             bound = bound and all(shares_subject(scope.question, f"{s.heading} {s.text}", among) for s in quoted)
+            bound = bound and bool(quoted)  # "not stated" is no finding code bound: the passages may have missed it
         shown = _HEADING_NUMBER.sub("", label).strip() or label
         rows.append(f"| {_escape(shown)} | " + " | ".join(cells) + " |")
     names = [p.short if chinese else p.label for p in parties]

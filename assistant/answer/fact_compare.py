@@ -2,7 +2,8 @@
 各是什么？"): a table, one column per compared place or document, one row per fact asked, each cell the fact of
 that party's document rendered by code from the facts read at ingest and citing the span that binds it
 (``facts.stated_fact``). A party whose document is not singled out, or does not state the fact, gets a
-"not stated" cell. Verified when every stated cell is bound; None (the pipeline answers) when no cell is."""
+"not stated" cell. Verified when every cell is bound (a "not stated" cell may be a fact the reading at ingest
+missed: the table is then Quoted); None (the pipeline answers) when no cell is."""
 
 from __future__ import annotations
 
@@ -37,19 +38,21 @@ def fact_table(
     documents = [_document_of(searcher, q, party, filters) for party in parties]
     hits: list[Hit] = []
     stating: list[tuple[int, str]] = []
-    rows = []
+    rows, unread = [], []
     for name in asked:
         cells = []
         for party, meta in zip(parties, documents):
             sentence = stated_fact(searcher, meta, name, q.language, hits, stating) if meta else None
             cells.append(_cell(sentence) if sentence else not_stated(party, q.chinese))
+            if sentence is None:  # the reading at ingest may have missed it: the table is not Verified
+                unread.append(f"{party.label}: {_LABELS[name][1].lower()} not read from its document")
         rows.append(f"| {_LABELS[name][0 if q.chinese else 1]} | " + " | ".join(cells) + " |")
     if not stating:
         return None
     names = [p.short if q.chinese else p.label for p in parties]
     header = f"| {'方面' if q.chinese else 'Aspect'} | " + " | ".join(names) + " |\n|---|" + "---|" * len(parties)
     text = header + "\n" + "\n".join(rows)
-    check = Verification(text=text, cited=sorted({n for n, _ in stating}), stating=stating)
+    check = Verification(text=text, cited=sorted({n for n, _ in stating}), unverified=unread, stating=stating)
     return Answer(question, q.text, text, False, hits, check, list(notices or []), [p.label for p in q.places])
 
 

@@ -171,7 +171,8 @@ def _states(field: str, span: str, meta: dict) -> bool:
         return any(same_date(d, value) for _, _, d in find_dates(span))
     if field == "effective_date":
         found = effective_in(span, str(meta.get("issued_date", "")))
-        return found is not None and same_date(found[0], value)
+        ranged = expires_in(span)  # "有效期自2025年8月25日起至2030年8月24日止": the range's first day
+        return (found is not None and same_date(found[0], value)) or (ranged is not None and same_date(ranged[4], value))
     if field == "expires_date":
         found = expires_in(span, str(meta.get("effective_date", "")))
         return found is not None and same_date(found[0], value)

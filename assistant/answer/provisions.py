@@ -167,6 +167,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     terms = [
         t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
     ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
+    found = _of_the_asked_level([o for o in found if not _restates(q, o)], _levels(q, terms))
     conditions = _condition_figures(q, found)
     if not (terms or conditions) or not found:
         return None
@@ -235,6 +236,37 @@ def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:
     provision's words hold them: they pick one tier of "下降5%至10%的…5元；下降10%至15%的…10元"."""
     asked = [f for f in find_figures(q.text) if f.kind in ("amount", "percent", "count")]
     return [f for f in asked if any(_holds(o.own, f) or _holds(o.context, f) for o in found)]
+
+
+LEVELS = ("国家级", "省级", "市级", "区级", "县级", "镇级")
+
+
+def _levels(q: Question, terms: list[Term]) -> set[str]:
+    """The levels of recognition the question names (国家级 … 镇级; in English, by the renderings of its words)."""
+    if q.chinese:
+        return {level for level in LEVELS if level in q.about}
+    return {level for t in terms for level in LEVELS if level in t.chinese[:1]}
+
+
+def _of_the_asked_level(found: list[Offer], asked: set[str]) -> list[Offer]:
+    """Offers whose own words name only another level are no answer ("国家级…给予30万元，市级…给予25万元" asked
+    about 市级), as long as one offer is left."""
+    if not asked:
+        return found
+    kept = [o for o in found if not (_named_levels(o.own) and not _named_levels(o.own) & asked)]
+    return kept or found
+
+
+def _named_levels(text: str) -> set[str]:
+    return {level for level in LEVELS if level in text}
+
+
+def _restates(q: Question, offer: Offer) -> bool:
+    """Every figure of the provision is one the question states ("按节能量给予400元/吨标准煤奖励，单个项目奖励
+    总额上限是多少？", "Songjiang matches the municipal subsidy at 2:1. What is the cap?"): the question gives it
+    and asks for another, so it is no answer (its words still select the neighbour that states the cap)."""
+    asked = find_figures(q.text)
+    return bool(offer.figures) and all(any(figures_match(f, a) for a in asked) for f in offer.figures)
 
 
 def _holds(text: str, figure: Figure) -> bool:

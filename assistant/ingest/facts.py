@@ -38,6 +38,8 @@ _VALIDITY = re.compile(
     r"(?:有效期|执行期|实施期|施行期|试行期)限?|试行(?=\s*(?:为)?\s*(?:\d|[一二两三四五六七八九十])\s*(?:个月|年))"
     r"|(?i:\bvalid\b|\bin\s+force\b|\bexpires?\b)"
 )
+# "本办法自2024年12月1日起施行，于2028年12月31日截止": an end written after its date, with no 有效期.
+_ENDS = re.compile(r"(?:于|至|到)\s*(?P<d>\d{4}\s*年[^，。；,;\n]{2,12}?)\s*(?:截止|止|终止|失效)")
 _UNTIL = re.compile(r"\s*(?:为|是)?\s*(?:至|到|截至|截止到?|(?i:until|through|till|to|on)\b)")
 _TERM = re.compile(
     rf"\s*(?:为|是)?\s*(?P<n>\d{{1,2}}|{_CN_SMALL}|两)\s*(?P<unit>个月|年)"
@@ -103,6 +105,17 @@ def expires_in(text: str, effective: str = "") -> tuple[str, str, int, int, str]
         if result:
             value, basis, length = result
             found = (value, basis, min(named, match.start()), match.end() + length, began)
+    return found or _end_after_date(text)
+
+
+def _end_after_date(text: str) -> tuple[str, str, int, int, str] | None:
+    """The last "…于2028年12月31日截止" about this document (when no 有效期 clause says when it ends)."""
+    found = None
+    for match in _ENDS.finditer(text):
+        named = _about_this_document(text, match.start(), match.end())
+        day = parse_date(match.group("d")) if named is not None else None
+        if day:
+            found = (day.isoformat(), "stated", min(named, match.start()), match.end(), "")
     return found
 
 

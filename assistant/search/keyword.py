@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # imported when used: tokenize() alone does not need bm25s (and scipy)
-    from assistant.search.bm25_index import Bm25Index
+    from assistant.search.bm25_index import Bm25Index, MetadataFilter
 
 _WORD = re.compile(r"[\w\u3400-\u9fff]+")
 _EN_STOPWORDS = (
@@ -233,13 +233,19 @@ class KeywordIndex:
         if saved is None or saved.version != self._current_version():
             self.publish(load_records)
 
-    def search(self, query: str, k: int, mask: Callable[[dict], bool] | None = None) -> list[KeywordHit]:
-        """The best ``k`` chunks with a positive score; ``mask`` filters by metadata."""
+    def search(self, query: str, k: int, where: MetadataFilter | None = None) -> list[KeywordHit]:
+        """The best ``k`` chunks with a positive score; ``where`` filters by metadata."""
         self.refresh()
         index = self._index  # one consistent snapshot even if a refresh swaps it meanwhile
-        hits = [KeywordHit(*hit) for hit in index.search(tokenize(query) + cjk_bigrams(query), k, mask)]
+        hits = [KeywordHit(*hit) for hit in index.search(tokenize(query) + cjk_bigrams(query), k, where)]
         index.warm()  # after a search, not at load: the first search does not wait for it
         return hits
+
+    def share(self, where: MetadataFilter) -> float:
+        """The share of the indexed chunks ``where`` keeps (0 for an empty index)."""
+        self.refresh()
+        kept = self._index.kept(where)
+        return float(kept.mean()) if len(kept) else 0.0
 
     def coverage(self, query: str) -> float:
         """Share of the query's words that occur somewhere in the index (≈0 across languages)."""

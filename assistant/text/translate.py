@@ -110,6 +110,78 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "sector": ("行业", "领域", "产业"),
     "problem": ("问题", "难题"),
     "ecosystem": ("生态",),
+    # terms of support measures whose policy-text word CEDICT lacks (checked against CEDICT on 2026-12-07)
+    "stall": ("摊位", "摊档", "档口", "小摊"),
+    "affordable": ("平价", "普惠", "支付得起"),
+    "wet market": ("菜市场", "农贸市场", "菜场"),
+    "interest subsidy": ("贴息", "利息补贴"),
+    "interest discount": ("贴息",),
+    "lift": ("电梯", "升降机", "提升"),
+    "retrofit": ("改造",),
+    "renovation": ("改造", "翻新", "修缮"),
+    "renovate": ("改造", "翻新", "修缮"),
+    "listing": ("上市", "挂牌", "列表"),
+    "listed": ("上市", "挂牌"),
+    "ipo": ("上市", "首次公开发行"),
+    "leading enterprise": ("龙头企业", "领军企业"),
+    "leading company": ("龙头企业", "领军企业"),
+    "leading firm": ("龙头企业", "领军企业"),
+    "first set": ("首台套", "首台（套）"),
+    "carbon reduction": ("降碳", "减碳", "减排"),
+    "carbon peak": ("碳达峰",),
+    "carbon peaking": ("碳达峰",),
+    "carbon neutrality": ("碳中和",),
+    "carbon neutral": ("碳中和",),
+    "open source": ("开源", "开放源码"),
+    "intelligent computing": ("智算", "智能计算", "智能算力"),
+    "intelligent computing power": ("智能算力", "智算"),
+    "certified": ("认定", "认证", "评定"),
+    "accredited": ("认定", "认证"),
+    "recognize": ("认定", "认可", "承认", "认出"),
+    "recognition": ("认定", "认可"),
+    "venture capital": ("创投", "创业投资", "风险投资"),
+    "industrial park": ("产业园", "工业园区", "产业园区"),
+    "pilot": ("试点", "中试", "先行"),
+    "pilot project": ("试点", "示范"),
+    "grid connected": ("并网",),
+    "grid connection": ("并网",),
+    "kw": ("千瓦",),
+    "mw": ("兆瓦",),
+    "charging": ("充电",),
+    "charging pile": ("充电桩",),
+    "charging station": ("充电站", "充电桩"),
+    "biomedicine": ("生物医药",),
+    "biomedical": ("生物医药",),
+    "biopharmaceutical": ("生物医药",),
+    "sme": ("中小企业", "中小微企业"),
+    "small and medium sized": ("中小",),
+    "micro": ("小微", "微型", "微观"),
+    "doctoral": ("博士",),
+    "postdoctoral": ("博士后",),
+    "master degree": ("硕士",),
+    "bachelor": ("本科", "学士"),
+    "consumption voucher": ("消费券",),
+    "standardized": ("标准化", "规范化"),
+    "standardization": ("标准化",),
+    "digitalization": ("数字化",),
+    "digitization": ("数字化",),
+    "utilization": ("利用", "使用"),
+    "subdistrict": ("街道",),
+    "sub district": ("街道",),
+    "residential": ("住宅", "居民", "住房"),
+    "multi story": ("多层",),
+    "multistory": ("多层",),
+    "award winning": ("获奖",),
+    "competition": ("大赛", "比赛", "竞赛", "赛事"),
+    "contest": ("大赛", "比赛", "竞赛"),
+    "exhibition": ("展会", "展览", "会展", "展销"),
+    "trade fair": ("展会", "交易会", "博览会"),
+    "expo": ("博览会", "展会"),
+    "healthcare": ("医疗", "医药", "健康"),
+    "health care": ("医疗", "医药", "健康"),
+    "elderly care": ("养老",),
+    "aged care": ("养老",),
+    "childcare": ("托育", "托儿"),
     # known words whose CEDICT renderings are single characters or noise in policy text: no rendering
     "high": (),
     "itself": (),
@@ -118,6 +190,7 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "full": (),
 }
 _HAND = {key.replace("-", " "): value for key, value in POLICY_TERMS.items()}
+_HAND_LONGEST = max(len(key.split()) for key in _HAND)
 # Words that never say what a policy question is about: grammar, question words, the documents' boilerplate
 # (the document's own name: draft, opinions, measures) and the generic money words every provision has.
 _STOP_TEXT = (
@@ -229,16 +302,43 @@ def _stems(word: str) -> list[str]:
     return forms
 
 
+# British spellings and the American ones CC-CEDICT is written in (a form CEDICT lacks adds nothing).
+_AMERICAN = (
+    ("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ises", "izes"), ("ise", "ize"),
+    ("yse", "yze"), ("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "ters"), ("mme", "m"),
+    ("mmes", "ms"), ("ence", "ense"), ("ogue", "og"), ("storey", "story"), ("storeys", "stories"),
+)
+
+
+def _spellings(word: str) -> list[str]:
+    """The word and its American spelling(s): stabilising → stabilizing, centre → center, programme → program."""
+    return [word] + [
+        word[: -len(end)] + to
+        for end, to in _AMERICAN
+        if word.endswith(end) and (len(word) > len(end) + 2 or (word == end and len(end) >= 5))
+    ]
+
+
 def lookup(phrase: str) -> tuple[str, ...]:
     """The Chinese renderings of an English word or phrase: the hand table first, then CC-CEDICT."""
-    words = phrase.lower().replace("-", " ").split()
+    words = [_spellings(w) for w in phrase.lower().replace("-", " ").split()]
     found: dict[str, None] = {}
-    for last in _stems(words[-1]) if words else []:  # every form's renderings: "rewarded" and "reward"
-        key = " ".join([*words[:-1], last])
-        if key in _HAND:
-            return _HAND[key]  # () for a known word without a useful rendering
-        found.update(dict.fromkeys(_index().get(key, ())))
+    for head in _heads(words[:-1]):
+        for spelling in words[-1] if words else []:
+            for last in _stems(spelling):  # every form's renderings: "rewarded" and "reward"
+                key = " ".join([*head, last])
+                if key in _HAND:
+                    return _HAND[key]  # () for a known word without a useful rendering
+                found.update(dict.fromkeys(_index().get(key, ())))
     return tuple(found)
+
+
+def _heads(spellings: list[list[str]]) -> list[list[str]]:
+    """Every combination of the spellings of a phrase's first words (the words as written first)."""
+    out: list[list[str]] = [[]]
+    for options in spellings:
+        out = [[*head, option] for head in out for option in options]
+    return out
 
 
 def terms_of(text: str, skip: frozenset[str] = frozenset()) -> list[Term]:
@@ -283,7 +383,7 @@ def _names(text: str) -> set[str]:
 
 def _hand_phrase_at(tokens: list[str], i: int) -> int:
     """The length of the longest phrase of the hand table starting at ``i`` (0 when none)."""
-    return next((n for n in range(MAX_PHRASE, 1, -1) if " ".join(tokens[i : i + n]) in _HAND), 0)
+    return next((n for n in range(_HAND_LONGEST, 1, -1) if " ".join(tokens[i : i + n]) in _HAND), 0)
 
 
 def _phrase_at(tokens: list[str], i: int, skip: frozenset[str]) -> tuple[int, tuple[str, ...]]:
