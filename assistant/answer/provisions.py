@@ -167,7 +167,8 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     terms = [
         t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
     ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
-    found = _of_the_asked_level([o for o in found if not _restates(q, o)], _levels(q, terms))
+    stated = find_figures(q.text)
+    found = _of_the_asked_level([o for o in found if not _restates(stated, o)], _levels(q, terms))
     conditions = _condition_figures(q, found)
     if not (terms or conditions) or not found:
         return None
@@ -185,9 +186,9 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
     asked = _asked_terms(q, terms)
     asked_scores = _scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near)
-    if max(asked_scores) > 0:  # the provisions holding most of the asking sentence's words, judged on them
-        scores = [s if a >= max(asked_scores) - 1e-9 else 0.0 for s, a in zip(scores, asked_scores)]
-        held_share = max(asked_scores) / sum(w for w, k in zip(weights, asked) if k)
+    if (top := max(asked_scores)) > 0:  # the provisions holding most of the asking sentence's words, judged on them
+        scores = [s if a >= top - 1e-9 else 0.0 for s, a in zip(scores, asked_scores)]
+        held_share = top / sum(w for w, k in zip(weights, asked) if k)
     else:
         held_share = max(scores) / sum(weights)
     best = max(scores)
@@ -244,8 +245,8 @@ LEVELS = ("国家级", "省级", "市级", "区级", "县级", "镇级")
 def _levels(q: Question, terms: list[Term]) -> set[str]:
     """The levels of recognition the question names (国家级 … 镇级; in English, by the renderings of its words)."""
     if q.chinese:
-        return {level for level in LEVELS if level in q.about}
-    return {level for t in terms for level in LEVELS if level in t.chinese[:1]}
+        return _named_levels(q.about)
+    return {level for t in terms for level in _named_levels(" ".join(t.chinese[:1]))}
 
 
 def _of_the_asked_level(found: list[Offer], asked: set[str]) -> list[Offer]:
@@ -261,12 +262,11 @@ def _named_levels(text: str) -> set[str]:
     return {level for level in LEVELS if level in text}
 
 
-def _restates(q: Question, offer: Offer) -> bool:
-    """Every figure of the provision is one the question states ("按节能量给予400元/吨标准煤奖励，单个项目奖励
+def _restates(stated: list[Figure], offer: Offer) -> bool:
+    """Every figure of the provision is one the question states (``stated``) ("按节能量给予400元/吨标准煤奖励，单个项目奖励
     总额上限是多少？", "Songjiang matches the municipal subsidy at 2:1. What is the cap?"): the question gives it
     and asks for another, so it is no answer (its words still select the neighbour that states the cap)."""
-    asked = find_figures(q.text)
-    return bool(offer.figures) and all(any(figures_match(f, a) for a in asked) for f in offer.figures)
+    return bool(offer.figures) and all(any(figures_match(f, a) for a in stated) for f in offer.figures)
 
 
 def _holds(text: str, figure: Figure) -> bool:
