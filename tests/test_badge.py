@@ -125,3 +125,19 @@ def test_how_often_is_answered_by_the_sentence_that_says_how_often(answerer):
     often = "原则上每半年发布一次榜单，特殊情况可适当调整。"
     answer = answered(answerer, question, hits(general, often), "每年6月和12月发布一次 [1]。")
     assert not answer.refused and "每半年" in answer.text and answer.badge == "quoted"
+
+
+def test_an_english_question_naming_a_thing_its_documents_never_mention_is_at_most_quoted():
+    """ "a settling-in allowance for a youth who holds a doctoral degree": the document pays a settling-in bonus,
+    but never mentions a doctorate; its figure is the source's words to judge, not a Verified answer."""
+    from types import SimpleNamespace
+
+    text = "在天河区依法登记注册的港澳青年企业，给予一次性10万元的落户奖金支持。"
+    answerer = lexical_answerer()
+    answerer.funding = SimpleNamespace(document=lambda source: SimpleNamespace(text=text, chunks=[(0, len(text), 0, 0)]))
+    draft = "10万元 [1]."
+    answer = answered(answerer, "What one-off settling-in allowance is paid to a youth who holds a doctoral degree?", hits(text), draft)
+    assert not answer.refused and answer.badge == "quoted" and not answer.verified
+    assert any("doctoral degree" in n for n in answer.notices)
+    plain = answered(answerer, "What one-off settling-in bonus is paid to a youth enterprise?", hits(text), draft)
+    assert plain.badge == "verified"

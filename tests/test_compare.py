@@ -127,3 +127,38 @@ def test_each_cell_states_the_provision_the_questions_words_select(look_alike_ci
 def test_a_threshold_asked_in_a_comparison_is_quoted_not_bound_like_a_cap(look_alike_cities):
     answer = look_alike_cities.ask("南通和扬州申报算力支持资金的项目总投资门槛分别是多少？")
     assert not answer.refused and not answer.verified and answer.badge == "quoted", answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Compare the caps: the maximum subsidy for renting computing power in Hefei versus the maximum reward for a "
+        "municipal benchmark application scenario in Wuhan.",
+        "合肥对租用智能算力的企业每年最高补贴多少？武汉对入选市级标杆应用场景的项目最高奖励多少？",
+    ],
+)
+def test_a_comparison_asking_each_place_its_own_thing_answers_each_from_its_own_clause(services, docs_dir, question):
+    scenes = "\n3．支持场景开放。对入选市级标杆应用场景的项目，给予最高 150 万元奖励。\n"
+    answerer = answerer_over(services, docs_dir, {"hefei-ai-policy.txt": HEFEI + scenes, "wuhan-ai-measures.txt": WUHAN})
+    answer = answerer.ask(question)
+    assert not answer.refused
+    hefei_cell, wuhan_cell = answer.text.splitlines()[2].split("|")[2:4]
+    assert "300 万元" in hefei_cell and "150 万元" not in hefei_cell  # the rent subsidy, not the scenario reward
+    assert "200 万元" in wuhan_cell and "500 万元" not in wuhan_cell  # the scenario reward, not the rent one
+    assert cited_sources(hefei_cell, answer) == {"hefei-ai-policy.txt"}
+    assert cited_sources(wuhan_cell, answer) == {"wuhan-ai-measures.txt"}
+
+
+def test_places_named_only_as_who_a_measure_is_for_are_no_second_party(services, docs_dir):
+    tianhe = """广州市天河区支持港澳青年创新创业实施办法
+穗天科规字〔2023〕1号
+一、对在天河区注册的港澳青年企业，按实际租金的50%给予租金补贴，每个企业每年不超过5万元。
+二、对被评为省级港澳青年创新创业孵化基地的载体，给予30万元一次性建设支持。
+"""
+    answerer = answerer_over(services, docs_dir, {"guangzhou-tianhe-hk-youth.txt": tianhe})
+    answerer.chat_model = FakeListChatModel(responses=["每个企业每年不超过5万元 [1]。", "Up to 5万元 [1]."])
+    answer = answerer.ask("天河区对港澳青年企业的租金补贴每年最高多少？")
+    assert not answer.text.startswith("|") and "5万元" in answer.text
+    english = answerer.ask("What is Tianhe District's annual cap on rent subsidies for Hong Kong and Macao youth firms?")
+    assert not english.text.startswith("|")
+    assert any("Hong Kong" in n for n in english.notices)  # the reader sees why it is no comparison

@@ -14,7 +14,7 @@ from assistant.answer import Answerer
 from assistant.answer.facts import asked_facts, fact_answer
 from assistant.answer.question import analyse
 from assistant.api.schemas import Filters
-from assistant.ingest.facts import extract_facts, fact_columns, in_force
+from assistant.ingest.facts import extract_facts, fact_columns, in_force, validity_term_in
 from assistant.ingest.loaders import load_document
 from assistant.ingest.metadata import extract_metadata
 from assistant.search.hybrid import Filter
@@ -56,6 +56,12 @@ EXPIRED = """关于印发《青岚区算力券管理办法》的通知
 第一条 对使用算力的企业发放算力券。
 
 第十条 本办法自印发之日起施行，试行两年。原《青岚区算力补贴办法》（青科规〔2019〕2号）即日起废止。
+"""
+UNDATED = """青岚区人才安居若干措施
+
+一、对新引进的博士给予安居补贴。
+
+二、本措施自发布之日起施行，暂定三年有效期。
 """
 TODAY = date(2026, 12, 6)
 
@@ -202,6 +208,7 @@ def library(tmp_path_factory):
     folder.mkdir()
     (folder / "qinglan-data-market.txt").write_text(NOTICE, encoding="utf-8")
     (folder / "qinglan-compute-vouchers.txt").write_text(EXPIRED, encoding="utf-8")
+    (folder / "qinglan-talent-housing.txt").write_text(UNDATED, encoding="utf-8")
     services = app.build_services(Settings(documents_dir=folder, index_dir=tmp_path / "index", ocr=False))
     services.__dict__["embeddings"] = HashEmbeddings()
     assert services.ingest().failed == []
@@ -287,3 +294,18 @@ def test_a_start_date_after_a_publication_date_in_one_clause_is_the_effective_da
 )
 def test_english_ways_of_asking_for_a_documents_facts(question, asked):
     assert asked_facts(question) == asked
+
+
+def test_a_term_of_validity_from_no_stated_day_is_itself_the_answer(library):
+    """暂定三年有效期 from a publication day the text never gives: no end date, but the term is a fact."""
+    assert validity_term_in("本准入条件和优惠政策自文件发布之日起施行,试行一年。")[0] == "一年"
+    assert validity_term_in("企业证书有效期三年。") is None  # not this document's validity
+    assert asked_facts("修水县招商引资优惠政策的试行期是多久？") == ["expires_date"]
+    rows = {row["source"]: row for row in document_rows(library)}
+    assert rows["qinglan-talent-housing.txt"]["valid_for"] == "三年" and rows["qinglan-talent-housing.txt"]["expires"] == ""
+    assert "Valid for" in render_documents(list(rows.values()))
+    answerer = Answerer(library.searcher, FakeListChatModel(responses=[]))
+    answer = answerer.ask("青岚区人才安居若干措施的有效期是多长？")
+    assert "有效期为三年" in answer.text and "暂定三年有效期" in answer.text and answer.verified
+    english = answerer.ask("How long is the Qinglan talent housing measure valid?")
+    assert "valid for three years" in english.text and english.verified

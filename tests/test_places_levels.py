@@ -141,6 +141,16 @@ def test_a_parent_beside_its_child_says_where_it_is_a_parent_joined_to_it_is_com
     assert [p.name for p in places_named("Compare Xuhui and Huangpu")] == ["徐汇区", "黄浦区"]
 
 
+@pytest.mark.parametrize(
+    "text", ["四川省宜宾市三江新区管委会", "Yibin Sanjiang New Area's home-purchase subsidy rules", "宜宾三江新区购房补贴"]
+)
+def test_a_name_right_after_a_city_it_does_not_lie_in_is_an_area_of_that_city(text):
+    """三江 alone is Guangxi's 三江侗族自治县; written after 宜宾 it names Yibin's new area, which no table lists."""
+    assert [p.name for p in places_named(text)] == ["宜宾市"]
+    assert [p.name for p in places_named("北京 上海")] == ["北京市", "上海市"]  # two places, not an area
+    assert [p.name for p in places_named("广西三江县")] == ["三江侗族自治县"]
+
+
 def doc(**signals):
     return document_place(**{"doc_number": "", "issuer": "", "title": "", "filename": "a.txt", "head": "", **signals})
 

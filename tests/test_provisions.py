@@ -227,3 +227,107 @@ def test_a_provision_naming_only_another_level_is_no_answer(question, right):
     q = analyse(question)
     found = select(q, offers(answerer.scope(q, hits(text))))
     assert found is not None and [o.stated for o in found.offers] == [right], found
+
+
+@pytest.mark.parametrize(
+    ("question", "right"),
+    [
+        ("瞒报特别重大事故的，每查实瞒报1人奖励多少？", "6万元"),
+        ("瞒报重大事故的，每查实瞒报1人奖励多少？", "5万元"),
+        ("What is the reward per concealed death for an especially serious accident?", "6万元"),
+    ],
+)
+def test_the_grade_asked_selects_its_own_figure_not_the_cap_over_all_grades(question, right):
+    text = (
+        "涉及举报瞒报、谎报事故的，奖励金额按照事故等级和查实瞒报谎报死亡人数计算：一般事故按每查实瞒报1人奖励3万元计算;"
+        "较大事故按每查实瞒报1人奖励4万元计算;重大事故按每查实瞒报1人奖励5万元计算;特别重大事故按每查实瞒报1人奖励6万元计算。"
+        "最高奖励不超过30万元;"
+    )
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == [right], found
+
+
+@pytest.mark.parametrize(
+    ("question", "right"),
+    [
+        ("How much does a company receive for leading a newly approved national standard?", "50万元"),
+        ("How much does a company receive for leading a newly approved industry standard?", "30万元"),
+        ("How much is the reward for a provincial-level enterprise technology centre?", "30万元"),
+        ("对新获批国家标准的牵头企业奖励多少？", "50万元"),
+    ],
+)
+def test_national_names_a_standard_as_well_as_a_level_and_list_items_keep_their_whole_words(question, right):
+    """ "national" is 国家级 and the 国家 of 国家标准; 新获批国际标准、国家标准 lists 国际标准, not 批国际标准."""
+    text = (
+        "对牵头制定并新获批国际标准、国家标准、行业标准的，当年分别给予企业100万元、50万元和30万元奖励；"
+        "对初次认定为国家级和省级企业技术中心的，分别给予企业100万元和30万元奖励。"
+    )
+    sentence = text.split("；")[0]
+    labels = list_labels(sentence, [sentence.index(f) for f in ("100万元", "50万元", "30万元")])
+    assert [label for label, _ in labels] == ["国际标准", "国家标准", "行业标准"]
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == [right], found
+
+
+def test_national_in_an_english_question_is_a_level_asked_not_a_place_to_drop():
+    text = "对新引进的国际级产业顶尖人才、国家级产业领军人才、省市级产业领军人才，分别给予200万元、150万元、100万元奖励补贴。"
+    answerer = lexical_answerer()
+    q = analyse(
+        "The city pays newly recruited industry leaders a reward graded by tier (international top talent, national-level "
+        "leader, provincial or municipal leader). How much does a national-level industry leading talent receive?"
+    )
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == ["150万元"], found
+
+
+def test_a_word_of_a_phrase_asked_is_no_second_thing_asked():
+    """ "degree" of "a master's degree holder" is that phrase's 硕士, not a further word the provision must hold."""
+    text = (
+        "对企业新引进在本县无房的博士研究生、硕士研究生、全日制高校本科毕业生，三年内每人每月分别给予1000元、800元、500元租房补贴。"
+        "对企业新引进的博士研究生、硕士研究生，分别给予每月3000元、2000元生活补助。"
+    )
+    answerer = lexical_answerer()
+    q = analyse(
+        "The county gives newly recruited graduates with no home a monthly rent subsidy for three years, graded by "
+        "degree. What is the monthly amount for a master's degree holder?"
+    )
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == ["800元"], found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If a firm buys or rents computing power itself (not through vouchers), what is the annual cap on support?",
+        "除算力券外，企业购买或租用算力每年最高支持多少？",
+    ],
+)
+def test_what_the_question_says_it_is_not_asking_selects_nothing(question):
+    text = (
+        "对创新主体购买或租用算力，可给予不超过实际算力投入的30%的奖励支持，单个创新主体年度支持最高2000万元。"
+        "为孵化器内创新主体提供算力券，单个创新主体年度最高不超过100万元。"
+    )
+    answerer = lexical_answerer()
+    q = analyse(question)
+    found = select(q, offers(answerer.scope(q, hits(text))))
+    assert found is not None and [o.stated for o in found.offers] == ["不超过实际算力投入的30%、最高2000万元"], found
+
+
+def test_a_tier_bounded_on_the_other_side_of_the_asked_figure_is_not_the_answer():
+    """ "the capacity above 800 kW": the tier 大于800千瓦, not the tier 不高于800千瓦 that holds 800 too."""
+    text = (
+        "对其他既有建筑光伏项目，投资奖励根据并网规模进行阶梯式累进计算：并网规模不低于10千瓦且不高于800千瓦（含800千瓦），"
+        "奖励标准为800元/千瓦；并网规模大于800千瓦，对于超过800千瓦的部分，奖励标准为1200元/千瓦。"
+    )
+    answerer = lexical_answerer()
+    for question, right in (
+        ("For solar PV on existing buildings, what award rate applies to the grid-connected capacity above 800 kW?", "1200元/千瓦"),
+        ("既有建筑光伏项目并网规模不高于800千瓦的，奖励标准是多少？", "800元/千瓦"),
+    ):
+        q = analyse(question)
+        found = select(q, offers(answerer.scope(q, hits(text))))
+        assert found is not None and [o.stated for o in found.offers] == [right], (question, found)

@@ -20,6 +20,7 @@ from dataclasses import replace
 from assistant.answer.evidence import Relevance, Sentence, content_words
 from assistant.answer.ground import TOPIC_MARGIN, Scope
 from assistant.answer.provisions import offers, select
+from assistant.answer.question import asked_of
 from assistant.answer.repair import quote_floor
 from assistant.answer.subject import shares_subject, subject_terms
 from assistant.places import Place, nearest
@@ -53,6 +54,8 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
     owner = owners(scope, parties)
     chinese = scope.question.chinese
     aspects = [(a, a) for a in scope.question.aspects] or [(h, h) for h in _headings(scope, owner, parties)]
+    if scope.question.party_asks:  # each party is asked its own thing: one row, each cell its party's answer
+        aspects = [("所问" if chinese else "As asked", "")]
     if not aspects:  # documents without headings: what each says most to the point, and its funding
         aspects = [("概况" if chinese else "Overview", scope.question.text)]
         if any(s.has({"amount"}) for s in scope.sentences(sorted(owner))):
@@ -67,9 +70,11 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
     for label, query in aspects:
         cells = []
         for party in parties:
-            text, quoted = _cell(query, party, scope, relevance, owner)
+            party_q = asked_of(scope.question, party)
+            aspect = query or " ".join(party_q.aspects) or party_q.text
+            text, quoted = _cell(aspect, party, replace(scope, question=party_q), relevance, owner)
             cells.append(text)
-            bound = bound and all(shares_subject(scope.question, f"{s.heading} {s.text}", among) for s in quoted)
+            bound = bound and all(shares_subject(party_q, f"{s.heading} {s.text}", among) for s in quoted)
             bound = bound and bool(quoted)  # "not stated" is no finding code bound: the passages may have missed it
         shown = _HEADING_NUMBER.sub("", label).strip() or label
         rows.append(f"| {_escape(shown)} | " + " | ".join(cells) + " |")

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from assistant.answer.compare import not_stated
 from assistant.answer.facts import asked_facts, chosen_document, stated_fact
-from assistant.answer.question import Question
+from assistant.answer.question import Question, asked_of
 from assistant.answer.result import Answer
 from assistant.answer.verify import Verification
 from assistant.ingest.facts import facts_by_source
@@ -60,7 +60,7 @@ def _document_of(searcher: HybridSearcher, q: Question, party: Place, filters: F
     """The party's document: itself when it is one; else the one document of its place the question singles out."""
     if party.code.startswith("doc:"):
         return facts_by_source(searcher.store).get(party.code[4:])
-    return chosen_document(searcher, replace(q, places=(party,), kind="fact", parties=()), filters)
+    return chosen_document(searcher, replace(asked_of(q, party), kind="fact"), filters)
 
 
 def _cell(sentence: str) -> str:

@@ -15,7 +15,15 @@ from assistant.answer.question import Question, compares_documents
 from assistant.answer.result import Answer
 from assistant.answer.subject import subject_terms
 from assistant.answer.verify import Verification
-from assistant.ingest.facts import doc_number_in, effective_in, expires_in, facts_by_source, in_force, repeals_in
+from assistant.ingest.facts import (
+    doc_number_in,
+    effective_in,
+    expires_in,
+    facts_by_source,
+    in_force,
+    repeals_in,
+    validity_term_in,
+)
 from assistant.places import remove_places
 from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
 from assistant.text.dates import find_dates, render_date, same_date, small_number
@@ -33,7 +41,8 @@ _ASKED = (
                                r"published|promulgated|released)\b|(?:issue|issuing|publication)\s+date")),
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
-    ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|valid(?:ity)?\b.*\b(?:until|till|through|end|expire)|"
+    ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|试行期|试行多[久长]|(?:validity|trial)\s+period|"
+                                r"how\s+long\b.*\b(?:trial|last|run)\b|valid(?:ity)?\b.*\b(?:until|till|through|end|expire)|"
                                 r"until\s+(?:when|what\s+(?:date|day|year))|how\s+long\b.*\b(?:valid|in\s+(?:force|effect))|expir(?:e|es|y|ation)|remain\s+valid")),
     ("in_force", re.compile(r"(?i)是否(?:仍然|还|依然)?(?:有效|在有效期|失效|现行)|(?:还|仍然|仍|依然)(?:有效|在有效期)|现行有效|"
                             r"still\s+(?:valid|in\s+force|in\s+effect|effective)|(?:is|are)\s+(?:it|they|the\s+\w+)\s+(?:still\s+)?in\s+force|"
@@ -120,6 +129,8 @@ def _fields_for(name: str, meta: dict) -> list[str]:
         status = in_force(meta)
         not_yet = int(meta.get("effective_date_int") or 0) > _today_int()
         return [] if status == "unknown" else _fields_for("effective_date" if not_yet else "expires_date", meta)
+    if name == "expires_date" and not meta.get(name) and meta.get("validity_term"):
+        return ["validity_term"]  # 暂定三年有效期 from a day no date gives: the term is the answer
     if not meta.get(name):
         return []
     fields = [name]
@@ -176,6 +187,9 @@ def _states(field: str, span: str, meta: dict) -> bool:
     if field == "expires_date":
         found = expires_in(span, str(meta.get("effective_date", "")))
         return found is not None and same_date(found[0], value)
+    if field == "validity_term":
+        term = validity_term_in(span)
+        return term is not None and term[0] == value
     found = repeals_in(span)
     return found is not None and found[0] == value
 
@@ -191,6 +205,7 @@ _ZH = {
     "expires_date": "{s}的有效期至{d}",
     "expires_date/term": "{s}的有效期至{d}（按原文“{clause}”计算）",
     "expires_date/term_stated": "{s}的有效期为{t}，至{d}（按原文“{clause}”计算）",
+    "validity_term": "{s}的有效期为{v}（原文：“{clause}”）",
     "in_force/yes": "截至{now}，{s}仍在有效期内（有效期至{d}）",
     "in_force/ended": "截至{now}，{s}已不在有效期内（有效期至{d}）",
     "in_force/not_yet": "截至{now}，{s}尚未施行（自{d}起施行）",
@@ -205,6 +220,7 @@ _EN = {
     "expires_date": "{S} is valid until {d}",
     "expires_date/term": "{S} is valid until {d}, as counted from “{clause}”",
     "expires_date/term_stated": "{S} is valid for {t} from taking effect, until {d}, as counted from “{clause}”",
+    "validity_term": "{S} is valid for {t} ({v}: “{clause}”)",
     "in_force/yes": "As of {now}, {s} is in force: it is valid until {d}",
     "in_force/ended": "As of {now}, {s} is no longer in force: it was valid until {d}",
     "in_force/not_yet": "As of {now}, {s} is not yet in force: it takes effect on {d}",
@@ -231,6 +247,8 @@ def _sentence(name: str, meta: dict, language: str, cite: str, spans: dict[str, 
             key, field = "in_force/not_yet", "effective_date"
         else:
             key = "in_force/yes" if status == "yes" else "in_force/ended"
+    elif name == "expires_date" and not meta.get(name):
+        key = field = "validity_term"
     elif meta.get(f"{name}_basis") in ("issued", "term"):
         key = f"{name}/{meta[f'{name}_basis']}"
     value = str(meta.get(field, ""))
@@ -241,7 +259,7 @@ def _sentence(name: str, meta: dict, language: str, cite: str, spans: dict[str, 
         when = f"{render_date(value, 'en')} ({written or render_date(value, 'zh')})"
     now = render_date(date.today().isoformat(), language)
     clause = spans.get(field, "").strip()
-    term = _TERM.search(clause)
+    term = _TERM.search(clause) if key != "validity_term" else re.match(r"(.+?)(年|个月)$", value)
     if key == "expires_date/term" and term:
         key = "expires_date/term_stated"  # "how long?" is answered with the term itself, then its last day
     worded = re.search(r"自\s*\S{2}之日起\s*\S{2}", clause)  # 自发布之日起实施, as the document words it

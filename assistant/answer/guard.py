@@ -70,3 +70,13 @@ def document_chunks(funding, hits: Sequence[Hit]) -> list[str]:
             out += [document.text[start:end] for start, end, _, _ in document.chunks]
     return [text for text in out if detect_language(text) == "zh"]
 
+
+
+def unmentioned_phrases(question: Question, documents: Sequence[str]) -> list:
+    """An English question's phrases ("doctoral degree", "charging station") that no chunk of ``documents`` holds
+    in any rendering: the question names something those documents never mention, so an answer from them can
+    be the source's words for the reader to judge, never Verified. Phrases only: a dictionary phrase names a
+    thing, where a single word's renderings are often too loose to say the documents lack it."""
+    if question.chinese or not documents:
+        return []
+    return [t for t in subject.topic_terms(question) if " " in t.english and not any(subject.term_in(t, d) for d in documents)]

@@ -10,7 +10,7 @@ import re
 from assistant.text.numbers import find_figures
 
 _DISTRIBUTE = re.compile(r"分别|依次|各")
-_ITEM_LEAD = re.compile(r"^.*(?:认定为|评为|获评|获得|获|入选|列入|纳入|被|为|对|向|的)")
+_ITEM_LEAD = re.compile(r"^.*(?:认定为|评为|获评|获得|获批|获|入选|列入|纳入|被|为|对|向|的)")
 _LABEL_TRIM = re.compile(r"^[\s、，,：:（(]*(?:并|且|其中|对|按|给予|予以|奖励|补贴|最高|不超过|分别|依次)*|(?:给予|予以|奖励|最高|不超过)+[\s]*$")
 
 

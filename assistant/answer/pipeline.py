@@ -25,10 +25,12 @@ from assistant.answer.guard import (
     own_passages,
     places_without_passages,
     subject_coverage,
+    unmentioned_phrases,
     withhold_instructions,
 )
 from assistant.answer.listing import funding_listing, is_listing
 from assistant.answer.money import money_answer, selected
+from assistant.answer.parties import strip_party
 from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.answer.question import (
     EMPTY_QUESTION,
@@ -196,7 +198,8 @@ class Answerer:
         if len(q.places) > 1:  # a comparison: the aspect asked about, in each place's own passages
             query = " ".join(q.aspects) or remove_places(q.text)
             k = max(self.top_k, PASSAGES_PER_PARTY * len(q.places))
-            return self.searcher.search_parties(query, k, list(q.places), filters)
+            own = [strip_party(clause) for clause in q.party_asks] or None
+            return self.searcher.search_parties(query, k, list(q.places), filters, own)
         if q.places:  # its own documents first, then those of the places around it; never fewer than plain search
             return self.searcher.search_about(q.text, self.top_k * EVIDENCE_FACTOR, q.places[0], filters)
         return self.searcher.search(q.text, self.top_k * EVIDENCE_FACTOR, filters)
@@ -270,12 +273,22 @@ class Answerer:
         from_records = money_answer(q, scope, check)  # a money question: the selected provision's figures win
         if from_records is not None:
             text, check = from_records
-            return self._answer(question, q, render(text, q), False, scope, check, notices)
+            return self._answer(question, q, render(text, q), False, scope, check, notices, self.unmentioned(q, scope, check, notices))
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
-            return self._answer(question, q, text, False, scope, check, notices)
+            return self._answer(question, q, text, False, scope, check, notices, self.unmentioned(q, scope, check, notices))
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
+
+    def unmentioned(self, q: Question, scope: Scope, check: Verification, notices: list[str]) -> str:
+        """QUOTED (with a notice) when the cited documents never mention a phrase the question names."""
+        cited = [scope.hits[n - 1] for n in check.cited if 1 <= n <= len(scope.hits)]
+        missing = unmentioned_phrases(q, document_chunks(self.funding, cited))
+        if not missing:
+            return ""
+        names = ", ".join(f"“{t.english}” ({'/'.join(t.chinese[:2])})" for t in missing)
+        notices.append(f"The cited documents never mention {names}: the answer is their own words, for you to judge.")
+        return QUOTED
 
     def repaired(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:
         """The sentence the draft points at, else the one most relevant to the question alone; it must meet

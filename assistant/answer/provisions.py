@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -164,19 +164,23 @@ def _own_words(sentence: str, provision: Provision, label, labels, stretch: str)
 def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selection | None:
     """The provision(s) the question's words select, or None when they select none clearly. Only words that
     occur in the ``passages`` count (a document's name, "征求意见稿", is in none of them and tells nothing)."""
+    q, negated = _without_negated(q)  # "(not through vouchers)", "除算力券外": what is not asked
     terms = [
         t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
     ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
     stated = find_figures(q.text)
-    found = _of_the_asked_level([o for o in found if not _restates(stated, o)], _levels(q, terms))
+    found = [o for o in found if not _restates(stated, o)]
+    found = [o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)] or found
+    graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
     conditions = _condition_figures(q, found)
+    graded = [o for o in graded if not _bound_the_other_way(q.text, o.own, conditions)] or graded
     if not (terms or conditions) or not found:
         return None
     own = [[term_in(t, o.own) for t in terms] + [_holds(o.own, f) for f in conditions] for o in found]
     near = [[term_in(t, o.context) for t in terms] + [_holds(o.context, f) for f in conditions] for o in found]
     held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
     weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
-    scores = _scores(weights, own, near)
+    scores = [s if o in graded else 0.0 for s, o in zip(_scores(weights, own, near), found)]
     if conditions:  # the provisions holding most of the figures the question states as its condition (a range's
         # two bounds in the sentence before count more than one of them in its own), those in its own words first
         held_figures = [
@@ -185,7 +189,9 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         ]
         scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
     asked = _asked_terms(q, terms)
-    asked_scores = _scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near)
+    asked_scores = [
+        s if o in graded else 0.0 for s, o in zip(_scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near), found)
+    ]
     if (top := max(asked_scores)) > 0:  # the provisions holding most of the asking sentence's words, judged on them
         scores = [s if a >= top - 1e-9 else 0.0 for s, a in zip(scores, asked_scores)]
         held_share = top / sum(w for w, k in zip(weights, asked) if k)
@@ -206,6 +212,25 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     return Selection(tuple(distinct), tuple(name for name, a in zip(names, mine) if a))
 
 
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|excluding|except|other than|rather than|apart from|without)\b(?:\s+(?:through|via|by|with|from|"
+    r"including|counting|as))?\s+([^,.;:?!()]{2,40})"
+    r"|(?:不含|不包括)([\u4e00-\u9fff]{2,12}?)(?=[，,。；;？?）)])|除了?([\u4e00-\u9fff]{2,12}?)(?:以外|之外|外)"
+)
+
+
+def _without_negated(q: Question) -> tuple[Question, list[Term]]:
+    """The question without what it says it does not ask ("buys or rents computing power itself (not through
+    vouchers)", "除算力券外"), and the terms of that: a provision holding them is not the one asked about."""
+    spans = [next((g for g in m.groups() if g), "") for m in _NEGATION.finditer(q.about)]
+    if not spans:
+        return q, []
+    rest = replace(q, asked=_NEGATION.sub("，", q.about))
+    kept = {t.english for t in subject_terms(rest)}
+    negated = [t for t in subject_terms(replace(q, asked="，".join(spans))) if t.english not in kept]
+    return rest, negated
+
+
 def _scores(weights: list[float], own: list[list[bool]], near: list[list[bool]]) -> list[float]:
     return [
         sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
@@ -220,7 +245,10 @@ def _asked_terms(q: Question, terms: list[Term]) -> list[bool]:
     asking = asking_sentence(q.about)
     if asking == q.about.strip():
         return [False] * len(terms)
-    return [term_in(t, asking) for t in terms]
+    held = [term_in(t, asking) for t in terms]
+    words = [set(t.english.split()) for t in terms]
+    # a word of a phrase asked is no second thing asked: "degree" of "a master's degree holder" is its 硕士
+    return [h and not any(k and w < other for k, other in zip(held, words)) for h, w in zip(held, words)]
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|(?<=[。？！；])")
@@ -239,34 +267,91 @@ def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:
     return [f for f in asked if any(_holds(o.own, f) or _holds(o.context, f) for o in found)]
 
 
-LEVELS = ("国家级", "省级", "市级", "区级", "县级", "镇级")
+# Which side of a bound a figure is on: "above 800 kW", "大于800千瓦", "1000万元以上" vs "不高于800千瓦", "up to …".
+_BELOW_BEFORE = re.compile(r"(?:不高于|不超过|不大于|不多于|低于|小于|少于|不足|未达到?|(?i:below|under|less than|up to|at most|no more than|not more than|not exceeding))\s*$")
+_ABOVE_BEFORE = re.compile(r"(?:不低于|不少于|不小于|大于|超过|高于|多于|超出|达到|(?i:above|over|more than|exceed(?:s|ing)?|greater than|higher than|at least|beyond))\s*$")
+_BELOW_AFTER = re.compile(r"^\s*\S{0,3}?(?:以下|以内|(?i:or less|and below|or below))")
+_ABOVE_AFTER = re.compile(r"^\s*\S{0,3}?(?:以上|(?i:or more|and above|or above))")
 
 
-def _levels(q: Question, terms: list[Term]) -> set[str]:
-    """The levels of recognition the question names (国家级 … 镇级; in English, by the renderings of its words)."""
+def _direction(text: str, figure: Figure) -> str:
+    before, after = text[max(0, figure.start - 12) : figure.start], text[figure.end : figure.end + 8]
+    if _BELOW_BEFORE.search(before) or _BELOW_AFTER.match(after):
+        return "below"
+    if _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.match(after):
+        return "above"
+    return ""
+
+
+def _bound_the_other_way(question: str, own: str, conditions: list[Figure]) -> bool:
+    """A tier whose bound is the question's condition figure on the other side: "the capacity above 800 kW" is not
+    "不高于800千瓦（含800千瓦）…800元/千瓦" but "大于800千瓦的部分…1200元/千瓦"."""
+    for asked in conditions:
+        wanted = next((_direction(question, f) for f in find_figures(question) if f.start == asked.start), "")
+        sides = {_direction(own, f) for f in find_figures(own) if figures_match(f, asked)} - {""}
+        if wanted and sides and wanted not in sides:
+            return True
+    return False
+
+
+# Series of grades a provision is granted by: the level of a recognition, the grade of an accident (every
+# safety rule's 特别重大/重大/较大/一般), the grade of a prize. One grade of a series names one item.
+_INCIDENT = "(?=事故|事件|突发|火灾|险情|隐患|安全)"  # 重大 alone is "major" (重大项目): a grade only of an incident
+LEVELS = {g: re.compile(g) for g in ("国家级", "省级", "市级", "区级", "县级", "镇级")}
+GRADES = (
+    LEVELS,
+    {
+        "特别重大": re.compile("特别重大"),
+        "重大": re.compile(f"(?<!特别)重大{_INCIDENT}"),
+        "较大": re.compile(f"较大{_INCIDENT}"),
+        "一般": re.compile(f"一般{_INCIDENT}"),
+    },
+    {g: re.compile(g) for g in ("特等奖", "一等奖", "二等奖", "三等奖")},
+)
+
+
+def _grades(q: Question, terms: list[Term]) -> dict[str, tuple[str, ...]]:
+    """The grades the question names (国家级, 特别重大, 二等奖 …), each with the words that name it in a provision:
+    itself; in English, by a word's first rendering, and then any of its renderings ("national" is 国家级, and
+    国家 in 国家标准: "a national standard" names no 国家级 recognition)."""
     if q.chinese:
-        return _named_levels(q.about)
-    return {level for t in terms for level in _named_levels(" ".join(t.chinese[:1]))}
+        return {grade: (grade,) for grade in _named_grades(q.about)}
+    return {grade: t.chinese for t in terms for grade in _named_grades(" ".join(t.chinese[:1]))}
 
 
-def _of_the_asked_level(found: list[Offer], asked: set[str]) -> list[Offer]:
-    """Offers whose own words name only another level are no answer ("国家级…给予30万元，市级…给予25万元" asked
-    about 市级), as long as one offer is left."""
-    if not asked:
-        return found
-    kept = [o for o in found if not (_named_levels(o.own) and not _named_levels(o.own) & asked)]
-    return kept or found
+def _of_the_asked_grade(found: list[Offer], asked: dict[str, tuple[str, ...]]) -> list[Offer]:
+    """Of a series whose grade the question names, the offers naming that grade, else those naming no other grade
+    of it ("特别重大事故按每人6万元…最高奖励不超过30万元" asked about 特别重大: the cap over all grades is not the grade's
+    figure); of levels, only those naming another level are out ("国家级…给予30万元，市级…给予25万元" asked about
+    市级), since 区级 also says whose money it is ("区级配套资金" is no answer to "区级项目" by that word alone).
+    As long as one offer is left."""
+    for series in GRADES:
+        wanted = {grade: words for grade, words in asked.items() if grade in series}
+        if not wanted:
+            continue
+        exact = [
+            o
+            for o in found
+            if any(series[g].search(o.own) or any(w in o.own for w in words if w not in series) for g, words in wanted.items())
+        ]
+        unnamed = [o for o in found if not _named_grades(o.own) & series.keys()]
+        if series is LEVELS:  # a level also says whose money it is (区级配套资金): only other levels are out
+            found = [o for o in found if o in exact or o in unnamed] or found
+        else:
+            found = exact or unnamed or found
+    return found
 
 
-def _named_levels(text: str) -> set[str]:
-    return {level for level in LEVELS if level in text}
+def _named_grades(text: str) -> set[str]:
+    return {grade for series in GRADES for grade, pattern in series.items() if pattern.search(text)}
 
 
 def _restates(stated: list[Figure], offer: Offer) -> bool:
     """Every figure of the provision is one the question states (``stated``) ("按节能量给予400元/吨标准煤奖励，单个项目奖励
     总额上限是多少？", "Songjiang matches the municipal subsidy at 2:1. What is the cap?"): the question gives it
     and asks for another, so it is no answer (its words still select the neighbour that states the cap)."""
-    return bool(offer.figures) and all(any(figures_match(f, a) for a in stated) for f in offer.figures)
+    # of the same kind: "不高于800千瓦的…奖励标准" states a capacity, not the rate 800元/千瓦
+    return bool(offer.figures) and all(any(figures_match(f, a) and f.kind == a.kind for a in stated) for f in offer.figures)
 
 
 def _holds(text: str, figure: Figure) -> bool:

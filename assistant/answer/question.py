@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answer.parties import party_clauses
 from assistant.places import Place, ambiguous_names, gazetteer, places_named, subtree_codes
 from assistant.search.naming import english_without_titles, without_titles
 from assistant.text.language import detect_language, is_chinese
@@ -16,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|also|那|还有|那么)\b|[呢]\s*[？?]?$|^\S+\s*\?$", re.I)
 _MONEY = re.compile(
     r"how much|money|funding|fund\b|cap\b|ceiling|subsid|grant|reward|award|voucher|amount|budget|up to|maximum|"
+    r"allowance|stipend|bonus|rebate|津贴|奖金|"
     r"largest|most\b|support|上限|资金|补贴|补助|奖励|资助|支持|最高|不超过|金额|多少钱|多少元|券",
     re.IGNORECASE,
 )
@@ -76,6 +78,7 @@ class Question:
     notices: tuple[str, ...] = ()
     parties: tuple[Place, ...] = ()  # what a comparison compares: its places, or documents (document_party)
     asked: str = ""  # the text without the title words of the document it names (``about``)
+    party_asks: tuple[str, ...] = ()  # a comparison asking each party its own thing: each one's clause (``parties``)
 
     @property
     def about(self) -> str:
@@ -125,6 +128,8 @@ def swap_place(previous: str, follow_up: str, indexed: frozenset[str] = frozense
 def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
     places = tuple(p for p in places_named(text, indexed) if p.level != "national")
     notices = tuple(_ambiguity_notice(name, found, indexed) for name, found in ambiguous_names(text, indexed))
+    if len(places) >= 2 and not (_COMPARE.search(text) or _SEVERAL_DOCUMENTS.search(text)):
+        places, notices = _places_with_documents(places, indexed, notices, detect_language(text) == "zh")
     if len(places) >= 2:
         kind = "compare"
     elif _OTHER_UNIT_ASKED.search(text):
@@ -136,7 +141,39 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
     else:
         kind = "fact"
     aspects = _aspects(text) if kind == "compare" else ()
-    return Question(text, detect_language(text), places, kind, aspects, notices)
+    asks = party_clauses(text, places) if kind == "compare" else ()
+    return Question(text, detect_language(text), places, kind, aspects, notices, party_asks=asks)
+
+
+def asked_of(q: Question, party: Place) -> Question:
+    """The question one compared party is asked: its own clause when the comparison asks each its own thing,
+    else the whole question; about that party alone."""
+    parties = list(q.compared)
+    if q.party_asks and party in parties:
+        text = q.party_asks[parties.index(party)]
+        return replace(q, text=text, places=(party,), aspects=_aspects(text), parties=(), party_asks=(), asked="")
+    return replace(q, places=(party,), parties=(), party_asks=())
+
+
+def _places_with_documents(
+    places: tuple[Place, ...], indexed: frozenset[str], notices: tuple[str, ...], chinese: bool
+) -> tuple[tuple[Place, ...], tuple[str, ...]]:
+    """Of several places named without a comparison word, the one with indexed documents when only one has:
+    the others say who the measure is for ("天河区…港澳青年", "Tianhe's support to Hong Kong and Macao youth"),
+    not a second party. Said in a notice, so a user who meant a comparison sees why there is none."""
+    g = gazetteer()
+    documents = [g.places[c] for c in indexed if c in g.places and g.places[c].level != "national"]
+    kept = [p for p in places if any(d.within(p) or p.within(d) for d in documents)]
+    if len(kept) != 1:
+        return places, notices
+    others = [p for p in places if p not in kept]
+    names = "、".join(p.short for p in others) if chinese else " or ".join(p.label for p in others)
+    notice = (
+        f"没有{names}的已索引文件，按{kept[0].short}的文件回答。"
+        if chinese
+        else f"No indexed document is of {names}; answering from {kept[0].label}'s documents."
+    )
+    return tuple(kept), (*notices, notice)
 
 
 def naming(q: Question, titles: Sequence[str]) -> Question:

@@ -66,7 +66,8 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
         words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
         return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words))
     for mention in reversed(gazetteer().mentions(text)):
-        if mention.end > mention.start:
+        # "national" is a level of what is asked ("a national-level leading talent", 国家级), not a place to drop
+        if mention.end > mention.start and not all(c.level == "national" for c in mention.candidates):
             text = text[: mention.start] + " " + text[mention.end :]
     skip = frozenset(w for n in names for w in n.lower().split())
     return tuple(t for t in terms_of(text, skip) if t.chinese)

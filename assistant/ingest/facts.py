@@ -108,6 +108,26 @@ def expires_in(text: str, effective: str = "") -> tuple[str, str, int, int, str]
     return found or _end_after_date(text)
 
 
+_TERM_WRITTEN = rf"(?<![\d年])(?:\d{{1,2}}|{_CN_SMALL})\s*(?:个月|年)"
+_VALIDITY_TERM = re.compile(
+    rf"(?:有效期|执行期|实施期|施行期|试行期)限?\s*(?:为|是|暂定为?)?\s*{_TERM_WRITTEN}"
+    rf"|试行\s*(?:期)?\s*(?:为)?\s*{_TERM_WRITTEN}"
+    rf"|{_TERM_WRITTEN}(?:的)?(?:有效期|试行期)"
+)
+
+
+def validity_term_in(text: str) -> tuple[str, int, int] | None:
+    """The last term of validity stated for this document, as written ("三年" of 暂定三年有效期, "一年" of 试行一年),
+    with its clause's span: a fact even when no date says when the term begins (自发布之日起施行)."""
+    found = None
+    for match in _VALIDITY_TERM.finditer(text):
+        named = _about_this_document(text, match.start(), match.end())
+        term = re.search(_TERM_WRITTEN, match.group())
+        if named is not None and term:
+            found = (re.sub(r"\s+", "", term.group()), min(named, match.start()), match.end())
+    return found
+
+
 def _end_after_date(text: str) -> tuple[str, str, int, int, str] | None:
     """The last "…于2028年12月31日截止" about this document (when no 有效期 clause says when it ends)."""
     found = None
@@ -276,6 +296,7 @@ def extract_facts(text: str, *, doc_number: str = "", issuer: str = "", date_fou
     out["effective_date_basis"] = effective[1] if effective else ""
     out |= _field("expires_date", *(expires[0], expires[2], expires[3]) if expires else ("", 0, 0))
     out["expires_date_basis"] = expires[1] if expires else ""
+    out |= _field("validity_term", *(validity_term_in(text) or ("", 0, 0)))
     return out
 
 
@@ -305,6 +326,7 @@ def fact_columns(meta: dict, today: date | None = None) -> dict:
         "issued": str(meta.get("issued_date") or ""),
         "effective": str(meta.get("effective_date") or ""),
         "expires": str(meta.get("expires_date") or ""),
+        "valid_for": str(meta.get("validity_term") or ""),
         "in_force": in_force(meta, today) if meta else "",
     }
 

@@ -23,7 +23,7 @@ def is_national(text: str) -> bool:
 def places_named(text: str, prefer: Iterable[str] = frozenset()) -> list[Place]:
     """The places ``text`` names, in order of first mention, each ambiguous name resolved (see :func:`ranked`)
     by the places the text names unambiguously, then by ``prefer`` (the places of the indexed documents)."""
-    mentions = gazetteer().mentions(text)
+    mentions = _not_foreign_areas(gazetteer().mentions(text), text)
     named = _unambiguous(mentions)
     indexed = frozenset(prefer)
     spans: dict[Place, list[tuple[int, int]]] = {}
@@ -53,6 +53,27 @@ def ranked(candidates: tuple[Place, ...], named: list[Place], indexed: frozenset
 
     scored = [(c, score(c)) for c in candidates]
     return sorted(scored, key=lambda item: (-item[1][0], -item[1][1], LEVELS.index(item[0].level), item[0].code))
+
+
+def _not_foreign_areas(mentions: list[Mention], text: str) -> list[Mention]:
+    """Without names written right after a place they cannot lie in: "宜宾市三江新区", "Yibin Sanjiang New Area"
+    name an area of Yibin the gazetteer does not know, not Guangxi's 三江侗族自治县 (Sanjiang County)."""
+    kept: list[Mention] = []
+    for mention in mentions:
+        before = kept[-1] if kept else None
+        if (
+            before is not None
+            and before.end > before.start
+            and mention.start >= before.end
+            and not text[before.end : mention.start].strip()
+            and mention.candidates
+            and all(c.level == "county" for c in mention.candidates)
+            and any(b.level in ("province", "city") for b in before.candidates)
+            and not any(c.within(b) for c in mention.candidates for b in before.candidates)
+        ):
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _unambiguous(mentions: list[Mention]) -> list[Place]:

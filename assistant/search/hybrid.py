@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -263,15 +264,19 @@ class HybridSearcher:
             return self.search_about(query, k, places[0], filters)
         return self.search_parties(remove_places(query), k, places, filters)
 
-    def search_parties(self, query: str, k: int, places: list[Place], filters: Filter = NO_FILTER) -> list[Hit]:
+    def search_parties(
+        self, query: str, k: int, places: list[Place], filters: Filter = NO_FILTER, own: Sequence[str] | None = None
+    ) -> list[Hit]:
         """Each compared place gets an equal share of the passages that speak for it more nearly than for any
-        other party (comparing 徐汇 with 上海, Shanghai's share is Shanghai's own text); then what plain search
-        finds, so no comparison has fewer passages than plain search. ``query`` names no place: within a
+        other party (comparing 徐汇 with 上海, Shanghai's share is Shanghai's own text), searched with its own
+        query in ``own`` when the comparison asks each place something of its own; then what plain search
+        finds, so no comparison has fewer passages than plain search. Queries name no place: within a
         place's own documents its name only matches their letterheads."""
         quota = max(2, k // len(places))
+        queries = list(own) if own and len(own) == len(places) else [query] * len(places)
         per_party = [
-            [hit for hit in self.search_about(query, 3 * quota, p, filters, fill=False) if nearest(hit.metadata, hit.text, places) == p][:quota]
-            for p in places
+            [hit for hit in self.search_about(asked, 3 * quota, p, filters, fill=False) if nearest(hit.metadata, hit.text, places) == p][:quota]
+            for p, asked in zip(places, queries)
         ]
         found = dedupe(_interleave(per_party, quota))[:k]
         ids = {hit.id for hit in found}

@@ -303,14 +303,16 @@ def status_text(model: str, documents: int, chunks: int, index_location: str, wa
     return " · ".join(html.escape(part) for part in parts)
 
 
-_FACT_KEYS = ("doc_number", "issuer", "issued", "effective", "expires", "in_force")  # ingest/facts.fact_columns
+_FACT_KEYS = ("doc_number", "issuer", "issued", "effective", "expires", "valid_for", "in_force")  # ingest/facts.fact_columns
 
 
 def render_documents(rows: list[dict]) -> str:
     """The Documents tab table; every value escaped (titles come from the documents themselves)."""
     if not rows:
         return "<div class='sources-empty'>No documents yet: add some below.</div>"
-    columns = ("Title", "File", "Region", "Date", "Doc. number", "Issuer", "Issued", "Effective", "Expires", "In force")
+    columns = (
+        "Title", "File", "Region", "Date", "Doc. number", "Issuer", "Issued", "Effective", "Expires", "Valid for", "In force",
+    )  # fmt: skip
     head = "".join(f"<th>{h}</th>" for h in (*columns, "Passages", "Status"))
     body = "".join(
         "<tr>"

@@ -1,0 +1,67 @@
+"""What a comparison asks of each party when it asks each something of its own: "the maximum subsidy per
+enterprise under Pudong's NOx rules versus the maximum one-off subsidy per rooftop PV project under Songjiang's
+measures"; "嘉定区…按什么比例承担？静安区…不超过多少比例？". Each party's clause is its own question: its
+passages are searched with it, its provision selected by its words, its document chosen by its title words.
+A comparison asking one thing of every party ("Compare Shanghai and Anhui on computing-power subsidies") has
+no party clauses and is read as a whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.places import Place, gazetteer
+
+# Where one party's question ends and the next one's begins: a sentence end, or a contrasting link.
+_CLAUSE_BREAK = re.compile(
+    r"[;；?？。]"
+    r"|[,，]?\s*(?i:\bcompared (?:with|to)\b|\bas against\b|\bversus\b|\bvs\.?(?=\s)|\bwhile\b|\bwhereas\b)"
+    r"|[,，]\s*(?:而|相比之下|与之相比)"
+)
+
+
+def party_clauses(text: str, parties: Sequence[Place]) -> tuple[str, ...]:
+    """Each party's own clause of ``text``, aligned with ``parties``; () when the question does not split into
+    clauses that each name exactly one party (the whole question is then asked of every party). A clause
+    naming no party (a lead-in, "Compare the per-recipient caps:") is part of the clause after it."""
+    if len(parties) < 2:
+        return ()
+    pieces, lead = [], ""
+    for clause in _clauses(text):
+        named = [p for p in parties if _names(clause, p)]
+        if not named:
+            lead += clause
+            continue
+        if len(named) > 1:
+            return ()
+        pieces.append((named[0], (lead + clause).strip(" ,，")))
+        lead = ""
+    if lead.strip(" ,，?？。") and pieces:  # a tail naming no party ("…, respectively?") belongs to every clause
+        pieces = [(p, f"{c} {lead.strip()}") for p, c in pieces]
+    owners = [p for p, _ in pieces]
+    if sorted(p.code for p in owners) != sorted(p.code for p in parties):
+        return ()
+    return tuple(next(c for p, c in pieces if p == party) for party in parties)
+
+
+def _clauses(text: str) -> list[str]:
+    out, cursor = [], 0
+    for found in _CLAUSE_BREAK.finditer(text):
+        out.append(text[cursor : found.end()] if found.group().strip() in "?？;；。" else text[cursor : found.start()])
+        cursor = found.end()
+    out.append(text[cursor:])
+    return [c for c in out if c.strip()]
+
+
+def _names(clause: str, party: Place) -> bool:
+    if party.level == "document":
+        return False  # documents compared are named by title words, not places: read as a whole
+    return any(party in m.candidates for m in gazetteer().mentions(clause))
+
+
+def strip_party(clause: str) -> str:
+    """The clause without its place names, for searching within the party's own documents."""
+    for mention in reversed(gazetteer().mentions(clause)):
+        if mention.end > mention.start:
+            clause = clause[: mention.start] + " " + clause[mention.end :]
+    return re.sub(r"\s+", " ", re.sub(r"['’]s\b", " ", clause)).strip()
