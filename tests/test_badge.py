@@ -141,3 +141,12 @@ def test_an_english_question_naming_a_thing_its_documents_never_mention_is_at_mo
     assert any("doctoral degree" in n for n in answer.notices)
     plain = answered(answerer, "What one-off settling-in bonus is paid to a youth enterprise?", hits(text), draft)
     assert plain.badge == "verified"
+
+
+def test_the_repair_does_not_join_a_previous_sentence_that_states_figures_of_its_own(answerer):
+    """The check wants a quote's figures in one sentence: "…可叠加补贴比例至60%。单家企业每年申领算力券金额不超过800万元"
+    joined would fail it and turn a right quote into a refusal."""
+    text = "如另行申请杭州算力券，可叠加补贴比例至60%或30%。单家企业每年申领杭州算力券金额不超过800万元，大模型企业可以放宽申领上限。"
+    q = analyse("另行申请杭州算力券、叠加补贴的单家企业，每年申领金额最多多少？")
+    quoted = extractive_answer(answerer.scope(q, hits(text)), answerer.relevance, "5000万元 [1]。")
+    assert quoted is not None and "800万元" in quoted and "60%" not in quoted

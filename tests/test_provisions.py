@@ -322,6 +322,7 @@ def test_a_tier_bounded_on_the_other_side_of_the_asked_figure_is_not_the_answer(
     text = (
         "对其他既有建筑光伏项目，投资奖励根据并网规模进行阶梯式累进计算：并网规模不低于10千瓦且不高于800千瓦（含800千瓦），"
         "奖励标准为800元/千瓦；并网规模大于800千瓦，对于超过800千瓦的部分，奖励标准为1200元/千瓦。"
+        "对新建建筑光伏项目，当超出部分的并网规模大于10千瓦，奖励标准为800元/千瓦。"  # its rate is no "800 kW"
     )
     answerer = lexical_answerer()
     for question, right in (

@@ -176,7 +176,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     graded = [o for o in graded if not _bound_the_other_way(q.text, o.own, conditions)] or graded
     if not (terms or conditions) or not found:
         return None
-    own = [[term_in(t, o.own) for t in terms] + [_holds(o.own, f) for f in conditions] for o in found]
+    own = [[term_in(t, o.own) for t in terms] + [_holds(o.own, f, o) for f in conditions] for o in found]
     near = [[term_in(t, o.context) for t in terms] + [_holds(o.context, f) for f in conditions] for o in found]
     held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
     weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
@@ -264,7 +264,7 @@ def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:
     """The figures a question states as a condition ("能耗下降10%至15%的", "总投资500万到1000万元之间"), when some
     provision's words hold them: they pick one tier of "下降5%至10%的…5元；下降10%至15%的…10元"."""
     asked = [f for f in find_figures(q.text) if f.kind in ("amount", "percent", "count")]
-    return [f for f in asked if any(_holds(o.own, f) or _holds(o.context, f) for o in found)]
+    return [f for f in asked if any(_holds(o.own, f, o) or _holds(o.context, f) for o in found)]
 
 
 # Which side of a bound a figure is on: "above 800 kW", "大于800千瓦", "1000万元以上" vs "不高于800千瓦", "up to …".
@@ -354,7 +354,13 @@ def _restates(stated: list[Figure], offer: Offer) -> bool:
     return bool(offer.figures) and all(any(figures_match(f, a) and f.kind == a.kind for a in stated) for f in offer.figures)
 
 
-def _holds(text: str, figure: Figure) -> bool:
+def _holds(text: str, figure: Figure, offer: Offer | None = None) -> bool:
+    """``text`` states ``figure``, not counting ``offer``'s own money figures: the rate 800元/千瓦 does not hold the
+    condition "above 800 kW"."""
+    if offer is not None:
+        granted = [f for f in offer.figures if f.kind in ("amount", "percent")]
+        found = [f for f in find_figures(text) if not (f.kind in ("amount", "percent") and any(figures_match(f, g) for g in granted))]
+        return any(figures_match(figure, other) for other in found)
     return any(figures_match(figure, other) for other in find_figures(text))
 
 

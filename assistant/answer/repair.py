@@ -131,8 +131,12 @@ def quote_only(answer: str) -> str:
 
 
 def _quoted_text(sentence: Sentence, question: str, relevance: Relevance) -> str:
-    """The sentence, or the sentence with the one before it when that one names what was asked."""
+    """The sentence, or the sentence with the one before it when that one names what was asked and states no
+    money figure of its own (a quote's figures must stand in one sentence: the check rejects the join)."""
     if not sentence.with_previous:
+        return sentence.text
+    before = sentence.with_previous[: max(0, len(sentence.with_previous) - len(sentence.text))]
+    if any(f.kind in ("amount", "percent") for f in find_figures(before)):
         return sentence.text
     own, joined = relevance.score(question, [sentence.text, sentence.with_previous])
     return sentence.with_previous if joined > own else sentence.text
