@@ -150,3 +150,14 @@ def test_the_repair_does_not_join_a_previous_sentence_that_states_figures_of_its
     q = analyse("另行申请杭州算力券、叠加补贴的单家企业，每年申领金额最多多少？")
     quoted = extractive_answer(answerer.scope(q, hits(text)), answerer.relevance, "5000万元 [1]。")
     assert quoted is not None and "800万元" in quoted and "60%" not in quoted
+
+
+def test_a_draft_that_states_no_number_or_date_asked_for_is_no_answer(answerer):
+    """The fact path found no number stored; the model wrote "…is [1]." with none: that is a refusal, never Verified."""
+    text = "为推动德城区房地产业平稳健康发展，特制定如下措施。"
+    answer = answered(answerer, "What is the document number of Decheng District's real-estate measures?", hits(text),
+                      "The document number of Decheng District's real-estate measures is [1].")
+    assert answer.refused and answer.badge == "not_found"
+    dated = answered(answerer, "When do Decheng's measures take effect?", hits(text + "本措施自2024年7月1日起施行。"),
+                     "They take effect on 2024年7月1日 [1].")
+    assert not dated.refused

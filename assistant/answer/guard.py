@@ -9,6 +9,7 @@ related from unrelated across languages).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -17,6 +18,8 @@ from assistant.answer.question import Question
 from assistant.ingest.metadata import instructions_to_assistants
 from assistant.places import INSIDE, Place, nearness
 from assistant.search.hybrid import Hit
+from assistant.text.dates import find_dates
+from assistant.text.docnumbers import DOC_NUMBER
 from assistant.text.language import detect_language
 
 WITHHELD = "[text addressed to AI assistants withheld]"
@@ -80,3 +83,13 @@ def unmentioned_phrases(question: Question, documents: Sequence[str]) -> list:
     if question.chinese or not documents:
         return []
     return [t for t in subject.topic_terms(question) if " " in t.english and not any(subject.term_in(t, d) for d in documents)]
+
+
+def states_asked_fact(asked: Sequence[str], text: str) -> bool:
+    """A draft answering a question about a document's number or dates states one: "The document number of the
+    measures is [1]." states nothing, and nothing is no answer (the fact path found none stored: the documents
+    do not give it)."""
+    if "doc_number" in asked and not DOC_NUMBER.search(text):
+        return False
+    dated = {"issued_date", "effective_date", "expires_date"} & set(asked)
+    return not dated or bool(find_dates(text, months=True)) or bool(re.search(r"\d+\s*(?:年|个月|years?|months?)", text))

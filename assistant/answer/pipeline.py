@@ -17,13 +17,14 @@ from assistant.answer.compare import comparison_table
 from assistant.answer.events import Event, Final, Passages, Token, final_answer
 from assistant.answer.evidence import Relevance
 from assistant.answer.fact_compare import fact_table
-from assistant.answer.facts import fact_answer
+from assistant.answer.facts import asked_facts, fact_answer
 from assistant.answer.ground import MIN_SUPPORT, Scope, ground
 from assistant.answer.guard import (
     MIN_SUBJECT_COVERAGE,
     document_chunks,
     own_passages,
     places_without_passages,
+    states_asked_fact,
     subject_coverage,
     unmentioned_phrases,
     withhold_instructions,
@@ -274,6 +275,9 @@ class Answerer:
         if from_records is not None:
             text, check = from_records
             return self._answer(question, q, render(text, q), False, scope, check, notices, self.unmentioned(q, scope, check, notices))
+        if check.verified and check.cited and not states_asked_fact(asked_facts(q.text), check.text):
+            notices.append("The documents do not state what was asked: the answer named no number or date.")
+            return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
             return self._answer(question, q, text, False, scope, check, notices, self.unmentioned(q, scope, check, notices))
