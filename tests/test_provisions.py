@@ -25,6 +25,13 @@ def answerer():
     return lexical_answerer()
 
 
+def selected_figures(question: str, *passages: str) -> list[str] | None:
+    """The figures of the provisions ``question`` selects among ``passages`` (None when it selects none)."""
+    q = analyse(question)
+    found = select(q, offers(lexical_answerer().scope(q, hits(*passages))))
+    return None if found is None else [o.stated for o in found.offers]
+
+
 
 
 @pytest.mark.parametrize(
@@ -201,13 +208,9 @@ def test_a_question_of_several_sentences_selects_by_its_asking_sentence(question
 def test_a_figure_the_question_states_is_not_its_answer():
     """The question gives the rate and asks for the cap beside it: never the rate back."""
     text = "对列入市合同能源管理的节能项目，对用能单位按项目实施后节能量给予400元/吨标准煤奖励，单个项目奖励总额不超过20万元。"
-    answerer = lexical_answerer()
-    q = analyse("对列入市合同能源管理的节能项目按400元/吨标准煤奖励，上限多少？")
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == ["不超过20万元"], found
-    q = analyse("按节能量给予400元/吨标准煤奖励的合同能源管理项目，奖励上限是多少？")
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is None or all("400" not in o.stated for o in found.offers), found
+    assert selected_figures("对列入市合同能源管理的节能项目按400元/吨标准煤奖励，上限多少？", text) == ["不超过20万元"]
+    found = selected_figures("按节能量给予400元/吨标准煤奖励的合同能源管理项目，奖励上限是多少？", text)
+    assert found is None or all("400" not in figure for figure in found), found
 
 
 @pytest.mark.parametrize(
@@ -223,10 +226,7 @@ def test_a_provision_naming_only_another_level_is_no_answer(question, right):
         "对成功创建国家级或市级的绿色园区、绿色工厂的企业予以补贴。其中成功创建国家级绿色园区、绿色工厂给予30万元的补贴，"
         "市级绿色园区、绿色工厂给予25万元的补贴，晋档补差。"
     )
-    answerer = lexical_answerer()
-    q = analyse(question)
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == [right], found
+    assert selected_figures(question, text) == [right]
 
 
 @pytest.mark.parametrize(
@@ -243,10 +243,7 @@ def test_the_grade_asked_selects_its_own_figure_not_the_cap_over_all_grades(ques
         "较大事故按每查实瞒报1人奖励4万元计算;重大事故按每查实瞒报1人奖励5万元计算;特别重大事故按每查实瞒报1人奖励6万元计算。"
         "最高奖励不超过30万元;"
     )
-    answerer = lexical_answerer()
-    q = analyse(question)
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == [right], found
+    assert selected_figures(question, text) == [right]
 
 
 @pytest.mark.parametrize(
@@ -267,21 +264,16 @@ def test_national_names_a_standard_as_well_as_a_level_and_list_items_keep_their_
     sentence = text.split("；")[0]
     labels = list_labels(sentence, [sentence.index(f) for f in ("100万元", "50万元", "30万元")])
     assert [label for label, _ in labels] == ["国际标准", "国家标准", "行业标准"]
-    answerer = lexical_answerer()
-    q = analyse(question)
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == [right], found
+    assert selected_figures(question, text) == [right]
 
 
 def test_national_in_an_english_question_is_a_level_asked_not_a_place_to_drop():
     text = "对新引进的国际级产业顶尖人才、国家级产业领军人才、省市级产业领军人才，分别给予200万元、150万元、100万元奖励补贴。"
-    answerer = lexical_answerer()
-    q = analyse(
+    question = (
         "The city pays newly recruited industry leaders a reward graded by tier (international top talent, national-level "
         "leader, provincial or municipal leader). How much does a national-level industry leading talent receive?"
     )
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == ["150万元"], found
+    assert selected_figures(question, text) == ["150万元"]
 
 
 def test_a_word_of_a_phrase_asked_is_no_second_thing_asked():
@@ -290,13 +282,11 @@ def test_a_word_of_a_phrase_asked_is_no_second_thing_asked():
         "对企业新引进在本县无房的博士研究生、硕士研究生、全日制高校本科毕业生，三年内每人每月分别给予1000元、800元、500元租房补贴。"
         "对企业新引进的博士研究生、硕士研究生，分别给予每月3000元、2000元生活补助。"
     )
-    answerer = lexical_answerer()
-    q = analyse(
+    question = (
         "The county gives newly recruited graduates with no home a monthly rent subsidy for three years, graded by "
         "degree. What is the monthly amount for a master's degree holder?"
     )
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == ["800元"], found
+    assert selected_figures(question, text) == ["800元"]
 
 
 @pytest.mark.parametrize(
@@ -306,15 +296,12 @@ def test_a_word_of_a_phrase_asked_is_no_second_thing_asked():
         "除算力券外，企业购买或租用算力每年最高支持多少？",
     ],
 )
-def test_what_the_question_says_it_is_not_asking_selects_nothing(question):
+def test_what_the_question_says_it_is_not_asking_is_no_candidate(question):
     text = (
         "对创新主体购买或租用算力，可给予不超过实际算力投入的30%的奖励支持，单个创新主体年度支持最高2000万元。"
         "为孵化器内创新主体提供算力券，单个创新主体年度最高不超过100万元。"
     )
-    answerer = lexical_answerer()
-    q = analyse(question)
-    found = select(q, offers(answerer.scope(q, hits(text))))
-    assert found is not None and [o.stated for o in found.offers] == ["不超过实际算力投入的30%、最高2000万元"], found
+    assert selected_figures(question, text) == ["不超过实际算力投入的30%、最高2000万元"]
 
 
 def test_a_tier_bounded_on_the_other_side_of_the_asked_figure_is_not_the_answer():
@@ -324,11 +311,6 @@ def test_a_tier_bounded_on_the_other_side_of_the_asked_figure_is_not_the_answer(
         "奖励标准为800元/千瓦；并网规模大于800千瓦，对于超过800千瓦的部分，奖励标准为1200元/千瓦。"
         "对新建建筑光伏项目，当超出部分的并网规模大于10千瓦，奖励标准为800元/千瓦。"  # its rate is no "800 kW"
     )
-    answerer = lexical_answerer()
-    for question, right in (
-        ("For solar PV on existing buildings, what award rate applies to the grid-connected capacity above 800 kW?", "1200元/千瓦"),
-        ("既有建筑光伏项目并网规模不高于800千瓦的，奖励标准是多少？", "800元/千瓦"),
-    ):
-        q = analyse(question)
-        found = select(q, offers(answerer.scope(q, hits(text))))
-        assert found is not None and [o.stated for o in found.offers] == [right], (question, found)
+    above = "For solar PV on existing buildings, what award rate applies to the grid-connected capacity above 800 kW?"
+    assert selected_figures(above, text) == ["1200元/千瓦"]
+    assert selected_figures("既有建筑光伏项目并网规模不高于800千瓦的，奖励标准是多少？", text) == ["800元/千瓦"]

@@ -58,10 +58,3 @@ def _names(clause: str, party: Place) -> bool:
         return False  # documents compared are named by title words, not places: read as a whole
     return any(party in m.candidates for m in gazetteer().mentions(clause))
 
-
-def strip_party(clause: str) -> str:
-    """The clause without its place names, for searching within the party's own documents."""
-    for mention in reversed(gazetteer().mentions(clause)):
-        if mention.end > mention.start:
-            clause = clause[: mention.start] + " " + clause[mention.end :]
-    return re.sub(r"\s+", " ", re.sub(r"['’]s\b", " ", clause)).strip()

@@ -31,7 +31,6 @@ from assistant.answer.guard import (
 )
 from assistant.answer.listing import funding_listing, is_listing
 from assistant.answer.money import money_answer, selected
-from assistant.answer.parties import strip_party
 from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.answer.question import (
     EMPTY_QUESTION,
@@ -199,7 +198,7 @@ class Answerer:
         if len(q.places) > 1:  # a comparison: the aspect asked about, in each place's own passages
             query = " ".join(q.aspects) or remove_places(q.text)
             k = max(self.top_k, PASSAGES_PER_PARTY * len(q.places))
-            own = [strip_party(clause) for clause in q.party_asks] or None
+            own = [remove_places(clause) for clause in q.party_asks] or None
             return self.searcher.search_parties(query, k, list(q.places), filters, own)
         if q.places:  # its own documents first, then those of the places around it; never fewer than plain search
             return self.searcher.search_about(q.text, self.top_k * EVIDENCE_FACTOR, q.places[0], filters)
