@@ -155,3 +155,14 @@ def test_a_half_width_semicolon_between_chinese_clauses_ends_a_sentence_but_not_
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "下降5%至10%的，每平方米补贴5元;", "下降10%至15%的，每平方米补贴10元。", "It costs 5; it is fine."
     ]
+
+
+def test_each_row_of_a_class_table_is_a_sentence():
+    """ "A类/按房价总额的20%,最高不超过40万元" then "B类/…": rows end without punctuation, yet each is a sentence
+    of its own, so a row's figures are never read as the next row's."""
+    from assistant.text.sentences import sentence_spans
+
+    rows = "人才类别/购房补贴(3年内新购房)\nA类/按房价总额的20%,最高不超过40万元\nB类/按房价总额的15%,最高不超过20万元\n"
+    assert [rows[a:b] for a, b in sentence_spans(rows)][-2:] == [
+        "A类/按房价总额的20%,最高不超过40万元", "B类/按房价总额的15%,最高不超过20万元"
+    ]

@@ -300,6 +300,8 @@ def test_a_term_of_validity_from_no_stated_day_is_itself_the_answer(library):
     """暂定三年有效期 from a publication day the text never gives: no end date, but the term is a fact."""
     assert validity_term_in("本准入条件和优惠政策自文件发布之日起施行,试行一年。")[0] == "一年"
     assert validity_term_in("企业证书有效期三年。") is None  # not this document's validity
+    assert validity_term_in("本实施办法自印发之日起执行,有效期半年,如遇上级政策调整,以上级政策为准。")[0] == "半年"
+    assert validity_term_in("缴纳满半年以上社保的人才") is None
     assert asked_facts("修水县招商引资优惠政策的试行期是多久？") == ["expires_date"]
     rows = {row["source"]: row for row in document_rows(library)}
     assert rows["qinglan-talent-housing.txt"]["valid_for"] == "三年" and rows["qinglan-talent-housing.txt"]["expires"] == ""

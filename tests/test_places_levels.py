@@ -327,3 +327,19 @@ def test_every_stored_region_label_filters_back_to_its_own_place():
     wrong = [p.label for p in gazetteer().places.values() if region_condition(p.label) != ("region_code", p.code)]
     assert wrong == []
     assert places_named("Wei County (Xingtai)") == [by_name("威县")]  # the city beside it, itself a county's name too
+
+
+def test_counties_renamed_since_the_code_table_are_read_by_their_new_names():
+    """监利县 has been 监利市 since 2020, 马龙县 马龙区 since 2018, 彬县 彬州市: documents use the new names."""
+    jianli = by_name("监利县")
+    assert places_named("监利市人民政府办公室关于印发措施的通知") == [jianli]
+    assert [p.name for p in places_named("马龙区的政策")] == ["马龙县"]
+    assert [p.name for p in places_named("彬州市的补贴")] == ["彬县"]
+    assert [p.name for p in places_named("和平区的补贴")] != ["和平县"]  # a name another division has is not taken
+
+
+def test_a_short_name_that_is_also_a_word_names_a_county_whose_documents_are_indexed():
+    jianli, dingxi = by_name("监利县"), by_name("定西市")
+    assert places_named("定西和监利对个人购买新能源汽车各补贴多少") == [dingxi]  # 监利 is a word to jieba
+    assert places_named("定西和监利对个人购买新能源汽车各补贴多少", prefer={jianli.code}) == [dingxi, jianli]
+    assert places_named("加强监督和监利益", prefer={jianli.code}) == []  # not a word of its own there

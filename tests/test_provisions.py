@@ -28,7 +28,7 @@ def answerer():
 def selected_figures(question: str, *passages: str) -> list[str] | None:
     """The figures of the provisions ``question`` selects among ``passages`` (None when it selects none)."""
     q = analyse(question)
-    found = select(q, offers(lexical_answerer().scope(q, hits(*passages))))
+    found = select(q, offers(lexical_answerer().scope(q, hits(*passages))), passages)
     return None if found is None else [o.stated for o in found.offers]
 
 
@@ -314,3 +314,78 @@ def test_a_tier_bounded_on_the_other_side_of_the_asked_figure_is_not_the_answer(
     above = "For solar PV on existing buildings, what award rate applies to the grid-connected capacity above 800 kW?"
     assert selected_figures(above, text) == ["1200元/千瓦"]
     assert selected_figures("既有建筑光伏项目并网规模不高于800千瓦的，奖励标准是多少？", text) == ["800元/千瓦"]
+
+
+FAMILIES = "对在本区购买新建商品住房的家庭，给予二孩家庭2万元、三孩家庭3万元的补贴。"
+
+
+def test_a_figure_of_a_list_whose_items_the_question_does_not_name_is_no_verified_answer(answerer):
+    """Asked in words naming no item ("a family with many children"), the claim of one item's figure is a
+    silent pick: not bound. Naming the item binds it; a claim stating every item is the list itself."""
+    q = analyse("How much does a large family get for buying a new home?")
+    scope = answerer.scope(q, hits(FAMILIES))
+    check = ground("2万元 [1].", scope, answerer.relevance)
+    assert not check.verified and "names none" in check.problems[0]
+    assert ground("2万元 and 3万元 [1].", scope, answerer.relevance).verified
+    named = analyse("三孩家庭购房补贴多少？")
+    assert ground("3万元 [1]。", answerer.scope(named, hits(FAMILIES)), answerer.relevance).verified
+
+
+HOUSING_TABLE = (
+    "1.经认定的高层次人才A类、B类、C类,给予相应购房补贴。\n人才类别/购房补贴(3年内新购房)\n"
+    "A类/按房价总额的20%,最高不超过40万元\nB类/按房价总额的15%,最高不超过20万元\nC类/按房价总额的10%,最高不超过5万元\n"
+)
+RANKED = "对企业新引培汤逊湖A、B、C、D、E类人才的,分别按照每人20万元、5万元、3万元、2万元、1万元的标准给予企业奖励。"
+
+
+def test_a_class_asked_in_either_language_is_a_term_and_found_where_the_classes_are_written_once():
+    from assistant.answer.subject import subject_terms, term_in
+
+    terms = {t.english: t for t in subject_terms(analyse("江夏区企业新引进一名汤逊湖D类人才,可获得多少企业奖励?"))}
+    assert "D类" in terms and "一名" not in terms and "获得" not in terms
+    assert term_in(terms["D类"], RANKED) and not term_in(terms["D类"], "对A、B类人才给予奖励")
+    english = {t.english: t.chinese for t in subject_terms(analyse("What rent subsidy does a Class C talent get?"))}
+    assert english.get("Class C", ())[:1] == ("C类",) and "class" not in english
+    assert selected_figures("汤逊湖D类人才的企业奖励是多少？", RANKED) == ["2万元"]
+
+
+def test_a_row_of_another_class_is_no_answer_for_the_class_asked(answerer):
+    q = analyse("对B类高层次人才的购房补贴最高不超过多少？")
+    scope = answerer.scope(q, hits(HOUSING_TABLE))
+    wrong = ground("按房价总额的20%，最高不超过40万元 [1]。", scope, answerer.relevance)
+    assert not wrong.verified and "class" in wrong.problems[0]
+    assert ground("按房价总额的15%，最高不超过20万元 [1]。", scope, answerer.relevance).verified
+
+
+NIGHTS = "对旅行社按以下标准给予奖励:入住星级饭店,住宿第一晚按40元/人奖励,住宿第二晚按60元/人奖励,住宿第三晚按80元/人奖励;"
+GRADUATES = (
+    "对在我区全职工作的A类、B类、C类高层次人才和博士研究生、硕士研究生、本科生,购买首套新建商品住房时,对A类、B类、C类人才,"
+    "分别给予80万元、50万元、30万元安家补贴;对博士研究生、硕士研究生、本科生,分别给予20万元、10万元、5万元安家补贴。"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "right"),
+    [
+        ("How much is a travel agency rewarded per tourist for the second night in a star-rated hotel?", NIGHTS, "60元"),
+        ("旅行社组织游客住宿第三晚的奖励是多少？", NIGHTS, "80元"),
+        ("对购买首套新建商品住房的硕士研究生给予多少安家补贴？", GRADUATES, "10万元"),
+    ],
+)
+def test_the_list_item_the_question_names_wins_over_neighbours_whose_sentence_mentions_it(question, passage, right):
+    assert [f.split("/")[0] for f in selected_figures(question, passage)] == [right]
+
+
+def test_a_figure_whose_provision_holds_few_of_the_questions_words_is_at_most_quoted(answerer):
+    """The sentence shares a word with the question (软件产品), but its provision is about something else: the
+    answer is the passage's words for the reader to judge, never Verified."""
+    centre = "对软件产品企业新建数据中心的，给予设备投资额10%、最高800万元补贴。"
+    question = "软件产品首购首用奖励多少？"
+    answer = answered(answerer, question, hits(centre, "鼓励首购。"), "最高800万元 [1]。")
+    assert not answer.refused and answer.badge == "quoted", (answer.badge, answer.text)
+    assert any("few of the question's words" in n for n in answer.notices)
+
+
+def test_a_row_of_a_class_table_under_a_granting_header_states_its_share_and_its_cap(answerer):
+    rows = answered(answerer, "对B类高层次人才的购房补贴比例是多少？", hits(HOUSING_TABLE), "15% [1]。")
+    assert "15%" in rows.text and "20万元" in rows.text and rows.badge == "verified", rows.text

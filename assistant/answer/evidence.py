@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.caches import LRU
-from assistant.funding.extract import extract_provisions
+from assistant.funding.extract import extract_provisions, row_under_funding_header, table_header_start
 from assistant.search.hybrid import Hit
 from assistant.search.keyword import tokenize
 from assistant.text.language import detect_language
@@ -53,6 +53,7 @@ class Sentence:
     # one sentence and states its cap in the next ("争创省级…产业创新园区。…予以奖励，最高 500 万元").
     with_previous: str = ""
     heading: str = ""  # the measure's heading (the passage's section), which also names its subject
+    table_grant: bool = False  # a row of a class table whose header names a grant ("人才类别/购房补贴")
 
     def has(self, kinds: set[str]) -> bool:
         return any(f.kind in kinds for f in self.figures)
@@ -60,7 +61,7 @@ class Sentence:
     @property
     def funds(self) -> bool:
         """It grants money (a cap, a ratio, a voucher, a fund), not a target ("产业规模达8000亿元")."""
-        return self.has({"amount", "percent"}) and bool(extract_provisions(self.text))
+        return self.has({"amount", "percent"}) and (self.table_grant or bool(extract_provisions(self.text)))
 
     @property
     def context(self) -> str:
@@ -74,12 +75,15 @@ def sentences_of(hits: Sequence[Hit], numbers: Sequence[int] | None = None) -> l
         if wanted is not None and n not in wanted:
             continue
         heading = str(hit.metadata.get("section", "")).split(" > ")[-1].strip()
-        previous = None
+        starts: list[int] = []
         for start, end in sentence_spans(hit.text):
             text = hit.text[start:end]
-            joined = hit.text[previous:end] if previous is not None else ""
-            out.append(Sentence(n, text, start, end, tuple(find_figures(text)), joined, heading))
-            previous = start
+            header = table_header_start(hit.text, start)  # a table's row: what the sentence before the table says
+            before = [s for s in starts if header is not None and s < header] or starts
+            joined = hit.text[before[-1] : end] if before else ""
+            row = row_under_funding_header(hit.text, start)
+            out.append(Sentence(n, text, start, end, tuple(find_figures(text)), joined, heading, row))
+            starts.append(start)
     return out
 
 

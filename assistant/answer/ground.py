@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer import subject
+from assistant.answer.classes import asked_classes, names_another_class
 from assistant.answer.evidence import Relevance, Sentence, content_words, sentences_of
 from assistant.answer.question import STATED_FREQUENCY, Question, asks_frequency
 from assistant.answer.subject import shares_subject
@@ -122,6 +123,8 @@ def _outside_subject(bare: str, stating: Sentence | None, scope: Scope) -> str:
     same_language_fact = q.kind not in ANSWER_KINDS and detect_language(stating.text) == q.language
     if not same_language_fact and not shares_subject(q, stating.context, among):  # a 文号 line names no subject
         return "the sentence stating it is about something else: it shares no word with what was asked"
+    if names_another_class(stating.text, asked_classes(subject.subject_terms(q))):
+        return "the sentence stating it is about another class than the one asked"
     return other_list_item(q, stating.text, find_figures(bare)) if q.kind == "money" else ""
 
 

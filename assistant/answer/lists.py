@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.classes import chinese_class_terms
 from assistant.text.numbers import find_figures
 
 _DISTRIBUTE = re.compile(r"分别|依次|各")
@@ -34,7 +35,11 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
             begin += figures[-1].end
         piece = re.split(r"[，,；;。]", sentence[begin:position])[-1]
         label = _LABEL_TRIM.sub("", piece).strip(" 、，,的")
-        labels[i] = (label, "") if 1 <= len(label) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff]+", label) else None
+        if not (1 <= len(label) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff]+", label)):
+            # a table flattened to text: "A类/按房价总额的20%,最高不超过40万元B类/按房价总额的15%…"
+            classes = chinese_class_terms(piece)
+            label = classes[-1].english if classes else ""
+        labels[i] = (label, "") if label else None
     alike = all(labels) and len({label[-1] for label, _ in labels}) == 1  # 一等奖/二等奖, A类/B类
     return labels if alike and len({label for label, _ in labels}) == len(labels) else [None] * len(positions)
 

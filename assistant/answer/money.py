@@ -15,7 +15,7 @@ from assistant.answer.provisions import Offer, Selection, offers, select, states
 from assistant.answer.question import Question
 from assistant.answer.repair import quote
 from assistant.answer.verify import Verification, verify_answer
-from assistant.text.numbers import find_figures
+from assistant.text.numbers import figures_match, find_figures
 
 _BOUND = re.compile(r"(.*?)(?:最高不超过|不超过|不高于|最高可达|最高可给予|最高可|最高|最多)\s*(.+)")
 
@@ -43,6 +43,21 @@ def selected(q: Question, scope: Scope) -> Selection | None:
 def describe(offer: Offer) -> str:
     p = offer.provision
     return offer.label or p.recipient or p.item or p.span[:30]
+
+
+def weakly_bound(q: Question, scope: Scope, check: Verification) -> bool:
+    """A money answer whose figures come from provisions that hold too few of the question's words to be
+    selected by them (``provisions.select`` finds none among those stating the figures): its sentence may
+    share a word with the question, but the provision is about something else ("公租房租赁补贴每月标准" answered
+    with the 共有产权房 50% of the same sentence)."""
+    if q.kind != "money" or not check.cited:
+        return False
+    figures = [f for f in find_figures(check.text) if f.kind in ("amount", "percent")]
+    stating = [o for o in offers(scope) if o.n in check.cited and any(figures_match(f, g) for f in figures for g in o.figures)]
+    if not stating:
+        return False
+    passages = [f"{h.metadata.get('section', '')}\n{h.text}" for h in scope.hits]
+    return select(q, stating, passages) is None
 
 
 def single(q: Question, offer: Offer) -> tuple[str, Verification]:

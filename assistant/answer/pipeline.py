@@ -30,7 +30,7 @@ from assistant.answer.guard import (
     withhold_instructions,
 )
 from assistant.answer.listing import funding_listing, is_listing
-from assistant.answer.money import money_answer, selected
+from assistant.answer.money import money_answer, selected, weakly_bound
 from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.answer.question import (
     EMPTY_QUESTION,
@@ -279,7 +279,11 @@ class Answerer:
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
-            return self._answer(question, q, text, False, scope, check, notices, self.unmentioned(q, scope, check, notices))
+            badge = self.unmentioned(q, scope, check, notices)
+            if not badge and weakly_bound(q, scope, check):
+                notices.append("The provision stating this figure holds few of the question's words: it may be about something else.")
+                badge = QUOTED
+            return self._answer(question, q, text, False, scope, check, notices, badge)
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.answer.classes import asked_classes, names_another_class, spelled_ranks
 from assistant.answer.lists import list_labels
 from assistant.answer.question import Question
 from assistant.answer.subject import subject_terms, term_in
-from assistant.funding.extract import Provision, extract_provisions, tidy
+from assistant.funding.extract import Provision, extract_provisions, table_header_start, tidy
 from assistant.text.numbers import Figure, figures_match, find_figures, sentence_spans
 from assistant.text.translate import Term
 
@@ -88,9 +89,13 @@ def offers(scope: Scope) -> list[Offer]:
 @lru_cache(maxsize=512)
 def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
     found = extract_provisions(text)
-    out, previous = [], ""
+    out, previous, starts = [], "", []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
+        header = table_header_start(text, start)  # a table's row: the sentence before the table and its header
+        if header is not None and (before := [s for s in starts if s < header]):
+            previous = text[before[-1] : start]
+        starts.append(start)
         mine = [
             p
             for p in found
@@ -152,7 +157,7 @@ def _stretch(sentence: str, at: list[int], i: int) -> str:
 def _own_words(sentence: str, provision: Provision, label, labels, stretch: str) -> str:
     if label and label[1]:  # a distributed list: the sentence with only this item
         others = [other[0] for other in labels if other and other[0] != label[0]]
-        own = sentence
+        own = spelled_ranks(sentence)  # "A、B、C类" → "A类、B类、C类", so each item's own holds its class only
         for other in others:
             own = own.replace(other, " ")
         return f"{label[1]} {own}"
@@ -171,7 +176,10 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     stated = find_figures(q.text)
     found = [o for o in found if not _restates(stated, o)]
     found = [o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)] or found
+    classes = asked_classes(terms)  # "B类" asked: a row or item naming only other classes is out
+    found = [o for o in found if not names_another_class(f"{o.label} {o.own}", classes)] or found
     graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
+    graded = _named_items(terms, graded) or graded
     conditions = _condition_figures(q, found)
     graded = [o for o in graded if not _bound_the_other_way(q.text, o.own, conditions)] or graded
     if not (terms or conditions) or not found:
@@ -342,6 +350,28 @@ def _of_the_asked_grade(found: list[Offer], asked: dict[str, tuple[str, ...]]) -
     return found
 
 
+def _named_items(terms: list[Term], found: list[Offer]) -> list[Offer]:
+    """The list items the question names ("第二晚" of "住宿第一晚按40元/人…第二晚按60元/人", 硕士研究生 of "对博士研究生、
+    硕士研究生、本科生，分别给予…"), with the offers outside any list that hold the naming word: an item named
+    wins over a neighbour whose sentence merely mentions it. A word every item of its list holds (家庭 of
+    二孩家庭、三孩家庭) names none. Empty when the question names no item."""
+    lists: dict[tuple[int, str], list[Offer]] = {}
+    for offer in found:
+        if offer.label:
+            lists.setdefault((offer.n, offer.sentence), []).append(offer)
+    naming: list[Term] = []
+    named: list[Offer] = []
+    for items in lists.values():
+        for term in terms:
+            hit = [o for o in items if _names_label(term, o.label)]
+            if hit and len(hit) < len(items):
+                naming.append(term)
+                named += [o for o in hit if o not in named]
+    if not named:
+        return []
+    return [o for o in found if o in named or (not o.label and any(term_in(t, o.own) for t in naming))]
+
+
 def _named_grades(text: str) -> set[str]:
     return {grade for series in GRADES for grade, pattern in series.items() if pattern.search(text)}
 
@@ -384,19 +414,27 @@ def states_selected(selection: Selection, figures: list[Figure]) -> bool:
 
 def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
     """A claim's figure taken from the wrong item of a list: the question names one item ("省级") and the
-    figure belongs to another. Returns why, or ""."""
+    figure belongs to another, or it names none and the claim states some items' figures only. Returns why,
+    or ""."""
     spans = [(f.start, f) for f in find_figures(sentence) if f.kind in ("amount", "percent")]
     if len(spans) < 2:
         return ""
     labels = list_labels(sentence, [start for start, _ in spans])
     if not all(labels):
         return ""
-    terms = subject_terms(q)
+    # a word every item holds (家庭 of 二孩家庭、三孩家庭) names none of them
+    terms = [t for t in subject_terms(q) if not all(_names_label(t, label[0]) for label in labels)]
     asked = [i for i, label in enumerate(labels) if any(_names_label(t, label[0]) for t in terms)]
+    stated = [f for f in figures if f.kind in ("amount", "percent")]
+    if not asked:  # "二孩家庭2万元、三孩家庭3万元" asked "for a family with three children": no silent pick
+        items = [i for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)]
+        if items and len(items) < len(spans):
+            named = "、".join(labels[i][0] for i in items)
+            return f"the figure is the list's {named} item, and the question names none of the list's items"
+        return ""
     if len(asked) != 1:
         return ""
     mine = spans[asked[0]][1]
-    stated = [f for f in figures if f.kind in ("amount", "percent")]
     if stated and not any(figures_match(f, mine) for f in stated):
         wrong = next((labels[i][0] for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)), "")
         return f"the figure is the list's {wrong or 'other'} item, not the {labels[asked[0]][0]} one asked about"

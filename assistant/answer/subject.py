@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+from assistant.answer.classes import chinese_class_terms, english_class_terms, spelled_ranks
 from assistant.answer.evidence import content_words, unwrapped
 from assistant.answer.question import Question
 from assistant.places import gazetteer
@@ -29,7 +30,9 @@ _TITLE_TEXT = (
     # and the words that ask for a kind of answer rather than name a subject
     "文号 发文字号 字号 哪天 时候 什么时候 多久 开始 日期 时间 多大 上限 有效期 "
     # and the words that only shape the question: "两份…各是多少", "最多能补多少"
-    "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱 之间 以上 以下"
+    "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱 之间 以上 以下 一名 获得 可获得 按多大 多大比例 "
+    # and what is left of a zone's name once its place is read ("大理经开区" names Dali)
+    "经开区 开发区 高新区 新区 试验区 片区"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
@@ -64,13 +67,16 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
             text = text[: figure.start] + " " + text[figure.end :]
         words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
         words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
-        return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words))
+        classes = chinese_class_terms(text)
+        words = [w for w in words if not any(w.upper() + "类" == t.english for t in classes)]  # the ii of II类
+        return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words)) + tuple(classes)
     for mention in reversed(gazetteer().mentions(text)):
         # "national" is a level of what is asked ("a national-level leading talent", 国家级), not a place to drop
         if mention.end > mention.start and not all(c.level == "national" for c in mention.candidates):
             text = text[: mention.start] + " " + text[mention.end :]
     skip = frozenset(w for n in names for w in n.lower().split())
-    return tuple(t for t in terms_of(text, skip) if t.chinese)
+    text, classes = english_class_terms(text)
+    return tuple(t for t in terms_of(text, skip) if t.chinese) + tuple(classes)
 
 
 def topic_terms(q: Question) -> tuple[Term, ...]:
@@ -82,7 +88,7 @@ def term_in(term: Term, text: str) -> bool:
     """The term, or one of its renderings, occurs in ``text`` (Chinese by substring, PDF line breaks aside;
     English by word)."""
     if detect_language(text) == "zh":
-        flat = unwrapped(text)
+        flat = spelled_ranks(unwrapped(text))
         return any(c in flat for c in term.chinese)
     words = set(tokenize(text))  # inflections aside: "release" is in "released"
     return all(any(t == w or t.startswith(w[: max(4, len(w) - 3)]) for t in words) for w in tokenize(term.english))

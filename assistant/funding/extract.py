@@ -66,7 +66,9 @@ def extract_provisions(text: str) -> list[Provision]:
         sentence = text[start:end]
         if words.PENALTY.search(sentence):
             continue
-        lead_in = not words.FUNDING.search(sentence) and _under_funding_lead_in(text, start)
+        lead_in = not words.FUNDING.search(sentence) and (
+            _under_funding_lead_in(text, start) or row_under_funding_header(text, start)
+        )
         if not (lead_in or words.FUNDING.search(sentence)):
             continue
         heading = next((h for offset, h in reversed(headings) if offset <= start), "")
@@ -94,6 +96,34 @@ def _under_funding_lead_in(text: str, position: int) -> bool:
         if not words.NUMBERED_LINE.match(line):
             return False
     return False
+
+
+_CLASS_ROW = re.compile(r"[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类")
+
+
+def table_header_start(text: str, position: int) -> int | None:
+    """Where the header line of the class table whose row holds ``position`` starts ("人才类别/购房补贴(3年内新购房)"
+    above "A类/…", "B类/…"); None when that line is no row of such a table."""
+    line_start = text.rfind("\n", 0, position) + 1
+    if not _CLASS_ROW.match(text, line_start):
+        return None
+    cursor = line_start
+    for _ in range(30):
+        if cursor == 0:
+            return None
+        previous_start = text.rfind("\n", 0, cursor - 1) + 1
+        line = text[previous_start : cursor - 1].strip()
+        cursor = previous_start
+        if line and not _CLASS_ROW.match(line):
+            return previous_start
+    return None
+
+
+def row_under_funding_header(text: str, position: int) -> bool:
+    """The sentence is a row of a class table ("B类/按房价总额的15%,最高不超过20万元") whose header names a grant."""
+    header = table_header_start(text, position)
+    line = text[header : text.find("\n", header)] if header is not None else ""
+    return bool(words.FUNDING.search(line)) and not words.PENALTY.search(line)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -176,8 +206,8 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, 
             or words.SUPPORT_NOUN.match(after)
             or words.GRANT_VERB.search(rest_of_clause)
             or "上浮" in before[-6:]
-            or (words.RATIO_BASE.search(before) and words.GRANT_NEXT.match(after))
-        )
+            or (words.RATIO_BASE.search(before) and (lead_in or words.GRANT_NEXT.match(after)))
+        )  # under a granting lead-in or table header, "按房价总额的15%" is the share granted
         minimum = re.search(r"(?:不少于|不低于|至少|(?i:at\s+least))\s*$", before)
         money.role = "ratio" if granted and not (growth and "上浮" not in before[-6:]) and not minimum else "target"
     elif voucher := (words.VOUCHER_AFTER.match(after) or words.VOUCHER_BEFORE.search(before)):

@@ -108,7 +108,7 @@ def expires_in(text: str, effective: str = "") -> tuple[str, str, int, int, str]
     return found or _end_after_date(text)
 
 
-_TERM_WRITTEN = rf"(?<![\d年])(?:\d{{1,2}}|{_CN_SMALL})\s*(?:个月|年)"
+_TERM_WRITTEN = rf"(?:(?<![\d年])(?:\d{{1,2}}|{_CN_SMALL})\s*(?:个月|年半?)|(?<![\d年月])半年)"  # 三年, 6个月, 半年
 _VALIDITY_TERM = re.compile(
     rf"(?:有效期|执行期|实施期|施行期|试行期)限?\s*(?:为|是|暂定为?)?\s*{_TERM_WRITTEN}"
     rf"|试行\s*(?:期)?\s*(?:为)?\s*{_TERM_WRITTEN}"

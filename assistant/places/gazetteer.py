@@ -167,7 +167,7 @@ class Gazetteer:
                     continue
                 places = self.by_chinese.get(name)
                 if places and name in self._checked:
-                    words = words if words is not None else _Words(text)
+                    words = words if words is not None else Words(text)
                     if not words.stands_alone(position, position + size):
                         continue
                 if places:
@@ -178,7 +178,7 @@ class Gazetteer:
                 position += 1
 
 
-class _Words:
+class Words:
     """jieba's segmentation of a text: a district's short name counts only where it is a word of its own
     ("投资中" holds no 资中, "金山银山" no 金山) or starts a proper noun (浦东机场)."""
 
@@ -244,6 +244,7 @@ def load_places() -> list[Place]:
     skipped = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
     rows = {code: name for code, name in rows.items() if name not in skipped}
     places = [NATIONAL]
+    taken = set(rows.values())
     for code, name in sorted(rows.items()):
         level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
         short = spelling.short_name(name, nations)
@@ -262,13 +263,24 @@ def load_places() -> list[Place]:
             stem = short if short != name or not kind else spelling.without_kind(name)  # 丰县 → Feng County
             english = f"{spelling.pinyin(stem)} {kind}".strip()
             alone = len(short) >= 2 and short != name and not spelling.is_ordinary_word(short, county=bool(kind))
-        places.append(Place(code, name, short, english, level, province, alone, parent, DIVISION_ALIASES.get(code, ())))
+        aliases = DIVISION_ALIASES.get(code, ()) + _renamed_forms(name, taken)
+        places.append(Place(code, name, short, english, level, province, alone, parent, aliases))
     for zone in ZONES:
         places.append(
             Place(zone_code(zone), zone.names[0], zone.names[-1], zone.english[0], "zone", zone.parent[:2] + "0000", True,
                   zone.parent, (*zone.names[1:], *zone.english[1:]))
         )  # fmt: skip
     return places
+
+
+def _renamed_forms(name: str, taken: set[str]) -> tuple[str, ...]:
+    """The names a county takes when it becomes a county-level city or a district (监利县 → 监利市 in 2020, 马龙县
+    → 马龙区): the code table is older than many such changes, and documents use the new name. Only for stems of
+    two characters or more, and never a name another division has."""
+    stem = name.removesuffix("县")
+    if stem == name or len(stem) < 2:
+        return ()
+    return tuple(n for n in (f"{stem}市", f"{stem}区") if n not in taken)
 
 
 def _cpca_resources() -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.places.gazetteer import LEVELS, Mention, Place, gazetteer
+from assistant.places.gazetteer import LEVELS, Mention, Place, Words, gazetteer
 
 _NATIONAL_WORDS = re.compile(
     r"(?i:\bnational\b|\bnationwide\b|\bministry\b|\bMIIT\b|\bState Council\b|\bcentral government\b)"
@@ -23,14 +23,32 @@ def is_national(text: str) -> bool:
 def places_named(text: str, prefer: Iterable[str] = frozenset()) -> list[Place]:
     """The places ``text`` names, in order of first mention, each ambiguous name resolved (see :func:`ranked`)
     by the places the text names unambiguously, then by ``prefer`` (the places of the indexed documents)."""
-    mentions = _not_foreign_areas(gazetteer().mentions(text), text)
-    named = _unambiguous(mentions)
     indexed = frozenset(prefer)
+    mentions = _not_foreign_areas(_with_indexed_short_names(gazetteer().mentions(text), text, indexed), text)
+    named = _unambiguous(mentions)
     spans: dict[Place, list[tuple[int, int]]] = {}
     for mention in mentions:
         chosen = ranked(mention.candidates, named, indexed)[0][0]
         spans.setdefault(chosen, []).append((mention.start, mention.end))
     return _drop_parents(spans, text)
+
+
+def _with_indexed_short_names(mentions: list[Mention], text: str, indexed: frozenset[str]) -> list[Mention]:
+    """A short name jieba knows as a word (监利, "supervise and profit") names its county only in full, unless the
+    county has indexed documents: then "定西和监利" names it where it stands as a word of its own."""
+    g, words, out = gazetteer(), None, list(mentions)
+    for code in indexed:
+        place = g.places.get(code)
+        if place is None or place.short_alone or len(place.short) < 2 or place.short == place.name:
+            continue
+        for found in re.finditer(re.escape(place.short), text):
+            start, end = found.span()
+            if any(m.start < end and start < m.end for m in out):
+                continue
+            words = words or Words(text)
+            if words.stands_alone(start, end):
+                out.append(Mention(start, end, (place,)))
+    return sorted(out, key=lambda m: m.start)
 
 
 def ranked(candidates: tuple[Place, ...], named: list[Place], indexed: frozenset[str]) -> list[tuple[Place, tuple]]:

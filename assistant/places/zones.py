@@ -72,6 +72,9 @@ DIVISION_ALIASES = {
     "440115": ("广州南沙新区", "南沙新区", "Nansha New Area"),
     "370211": ("青岛西海岸新区", "西海岸新区", "West Coast New Area"),
     "120116": ("天津滨海新区",),
+    # counties renamed since the code table was made whose new name is not "<stem>市/区" (gazetteer._renamed_forms)
+    "610427": ("彬州市", "彬州"),  # 彬县, a county-level city since 2018
+    "130223": ("滦州市", "滦州"),  # 滦县, a county-level city since 2018
 }
 
 # Shanghai's district governments number their documents 徐府发, 浦府发 …: "<district>府" (长府 is Changchun's).

@@ -11,7 +11,9 @@ import re
 _END = re.compile(
     r"[。！？；!?]+[”’\"'）)\]」』]*|\.(?=\s|$)|\n\s*\n"
     r"|(?<=[\u4e00-\u9fff\d%）)])\s*;(?=\s*[\u4e00-\u9fff])"  # a half-width ; between Chinese clauses ends one too
+    r"|\n(?=[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类)"  # each row of a class table ("B类/按房价总额的15%…") is one
 )
+_CLASS_ROW = re.compile(r"^[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类", re.M)
 _END_OF_CLAIM = re.compile(r"[。！？!?]+[”’\"'）)\]」』]*|\.(?=\s|$|\[)|\n\s*\n")
 _CITATIONS = re.compile(r"(?:\s*\[[\d,，、\s]+\])+")
 _WORD_BEFORE_DOT = re.compile(r"[A-Za-z.]*$")
@@ -51,10 +53,23 @@ def sentence_spans(
         cursor = max(finish, m.end())
     spans.append((cursor, end))
     out = []
-    for a, b in spans:
+    for a, b in _rows_apart(text, spans):
         piece = text[a:b]
         if piece.strip():
             out.append((a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())))
+    return out
+
+
+def _rows_apart(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A class table's rows end without punctuation: in a span holding one, every line is a sentence of its
+    own ("C类/…最高不超过5万元" and the "备注:A类、B类、C类评定标准…" line under it are two)."""
+    out = []
+    for a, b in spans:
+        if "\n" in text[a:b] and _CLASS_ROW.search(text, a, b):
+            cuts = [m.start() for m in re.finditer("\n", text[a:b])]
+            out += list(zip([a, *(a + c + 1 for c in cuts)], [*(a + c for c in cuts), b]))
+        else:
+            out.append((a, b))
     return out
 
 

@@ -1,0 +1,71 @@
+"""Classes a question names: "汤逊湖D类人才", "a Class C talent", "II类青年人才", "第二档". Policy text sorts its
+recipients into lettered or numbered classes and pays each its own figure; the class is what tells one item
+of such a list from the next, so it is a subject term of its own. Text often writes the classes once
+("B、C、D、E类人才"): :func:`spelled_ranks` writes each in full for word matching."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.translate import Term
+
+_RANK = r"(?:[A-Z]|IV|VI{0,3}|I{1,3}|[一二三四五六七八九十])"
+_KIND = r"(?:类|档)"
+# 这一类/某一类 are "this kind", not a class
+_ZH_CLASS = re.compile(rf"(?<![A-Za-z这那某同此哪每])({_RANK}){_KIND}|第([一二三四五六七八九十])档")
+_RUN = re.compile(rf"((?:{_RANK}[、,，和及与]){{1,8}})({_RANK})({_KIND})")
+_WORDS = {"one": "一", "two": "二", "three": "三", "four": "四", "five": "五", "1": "一", "2": "二", "3": "三",
+          "4": "四", "5": "五"}  # fmt: skip
+_EN_CLASS = re.compile(  # the letter in capitals: "a class" is no Class A
+    r"\b(?i:class|category|type|tier|grade)[- ]([A-E]|IV|V|I{1,3}|[1-5]|(?i:one|two|three|four|five))\b"
+    r"|\b([A-E])-(?i:class|category|type)\b"
+)
+
+
+def chinese_class_terms(text: str) -> list[Term]:
+    """ "D类" of "汤逊湖D类人才"; "二档" of "第二档"."""
+    out = []
+    for match in _ZH_CLASS.finditer(text):
+        name = match.group(0) if match.group(1) else f"{match.group(2)}档"
+        out.append(Term(name, (name,)))
+    return out
+
+
+def english_class_terms(text: str) -> tuple[str, list[Term]]:
+    """The text without its class mentions, and their terms: "Class C" → C类 (or C档)."""
+    terms = []
+    for match in _EN_CLASS.finditer(text):
+        rank = (match.group(1) or match.group(2)).upper() if (match.group(1) or match.group(2)).isalpha() else ""
+        word = (match.group(1) or "").lower()
+        if word in _WORDS:
+            numeral = _WORDS[word]
+            renderings = (f"{numeral}类", f"{numeral}档", f"第{numeral}档", f"{word}类")
+        else:
+            renderings = (f"{rank}类", f"{rank}档")
+        terms.append(Term(match.group(0), renderings))
+    return _EN_CLASS.sub(" ", text), terms
+
+
+def spelled_ranks(text: str) -> str:
+    """ "汤逊湖B、C、D、E类人才" → "汤逊湖B类、C类、D类、E类人才", for word matching only."""
+
+    def spell(match: re.Match) -> str:
+        kind = match.group(3)
+        items = re.findall(rf"({_RANK})([、,，和及与])", match.group(1))
+        return "".join(f"{rank}{kind}{sep}" for rank, sep in items) + f"{match.group(2)}{kind}"
+
+    return _RUN.sub(spell, text)
+
+
+_CLASS_NAME = re.compile(rf"^{_RANK}{_KIND}$|^第?[一二三四五六七八九十]档$")
+
+
+def asked_classes(terms) -> list[str]:
+    """The classes among a question's terms, as Chinese text writes them ("C类")."""
+    return [t.chinese[0] for t in terms if t.chinese and _CLASS_NAME.match(t.chinese[0])]
+
+
+def names_another_class(text: str, asked: list[str]) -> bool:
+    """``text`` names classes, none of them one asked: "A类/按房价总额的20%…" is no answer about B类."""
+    named = {t.english for t in chinese_class_terms(spelled_ranks(text))}
+    return bool(asked and named) and not named & set(asked)
