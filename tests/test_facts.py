@@ -311,3 +311,14 @@ def test_a_term_of_validity_from_no_stated_day_is_itself_the_answer(library):
     assert "有效期为三年" in answer.text and "暂定三年有效期" in answer.text and answer.verified
     english = answerer.ask("How long is the Qinglan talent housing measure valid?")
     assert "valid for three years" in english.text and english.verified
+
+
+def test_the_signature_of_a_page_flattened_to_one_line_is_its_issue_date_not_the_sites_publication_time():
+    from assistant.ingest.facts import issued_in
+
+    page = (
+        "平潭综合实验区管委会印发台湾创业园扶持措施实施细则（试行）的通知\n发布时间：2016-03-26 13:25\n"
+        "岚综管综〔2016〕60号 区直各单位：《台湾创业园扶持措施实施细则（试行）》已经区管委会研究同意，现印发给你们，请认真执行。"
+        " 第八条 本细则自发布之日起执行。 平潭综合实验区管委会办公室 2016年3月25日印发\n"
+    )
+    assert issued_in(page, "2016-03-26")[0] == "2016-03-25"

@@ -343,3 +343,12 @@ def test_a_short_name_that_is_also_a_word_names_a_county_whose_documents_are_ind
     assert places_named("定西和监利对个人购买新能源汽车各补贴多少") == [dingxi]  # 监利 is a word to jieba
     assert places_named("定西和监利对个人购买新能源汽车各补贴多少", prefer={jianli.code}) == [dingxi, jianli]
     assert places_named("加强监督和监利益", prefer={jianli.code}) == []  # not a word of its own there
+
+
+def test_an_ambiguous_name_of_a_file_is_the_place_its_text_names():
+    """ "shawan" is 沙湾区 (Leshan) or 沙湾县 (Xinjiang): the document's own words say which."""
+    xinjiang = "第一条 为营造良好的投资环境，鼓励投资者参与沙湾县开发建设，根据《国务院关于进一步促进新疆经济社会发展的若干意见》"
+    leshan = "为推动乐山市沙湾区工业经济发展，制定本办法。"
+    for head, name in ((xinjiang, "沙湾县"), (leshan, "沙湾区")):
+        found = document_place(doc_number="", issuer="", title="招商引资优惠办法", filename="shawan_zhaoshang.txt", head=head, text=head)
+        assert found is not None and found.name == name, (name, found)

@@ -389,3 +389,42 @@ def test_a_figure_whose_provision_holds_few_of_the_questions_words_is_at_most_qu
 def test_a_row_of_a_class_table_under_a_granting_header_states_its_share_and_its_cap(answerer):
     rows = answered(answerer, "对B类高层次人才的购房补贴比例是多少？", hits(HOUSING_TABLE), "15% [1]。")
     assert "15%" in rows.text and "20万元" in rows.text and rows.badge == "verified", rows.text
+
+
+CAPITAL_TIERS = (
+    "2、开办补助。根据实际到位注册资本金分档予以开办补助，实际到位注册资本金在10亿元及以上的，补助1000万元；10亿元以下、"
+    "7亿元及以上的，补助800万元；7亿元以下、5亿元以上的，补助500万元；5亿元以下、2亿元及以上的，补助300万元。"
+)
+FUND_TIERS = (
+    "1、属银行类的金融机构，按营运资金分档给予一次性补助，营运资金在2亿元及以上的，补助200万元；1亿元（含1亿元）至2亿元的，"
+    "补助150万元；5000万元（含5000万元）至1亿元的，补助50万元。"
+)
+TAX_TIERS = "注：纳税总额不足5万元，可给予5万元创业资金扶持；纳税总额超过5万元，可给予10万元创业资金扶持；纳税总额超过10万元，可给予20万元创业资金扶持。"
+OUTPUT_TIERS = "对年度规模以上工业总产值首次超过50亿元、30亿元、10亿元的企业，分别奖励100万元、50万元、20万元。"
+INVESTMENT_TIERS = (
+    "对企业实施信息化项目实际投资额在10万元以上至50万元以下、50万元以上至100万元以下、100万元以上至300万元以下、300万元以上，"
+    "分别按项目实际完成信息化设备、软件购置投入总额的7%、8%、10%、12%给予补助。"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "right"),
+    [
+        ("新引进的法人金融机构，实际到位注册资本金为8亿元，可获得多少开办补助？", CAPITAL_TIERS, "800万元"),
+        ("银行类金融机构营运资金1.5亿元，一次性补助多少？", FUND_TIERS, "150万元"),
+        ("纳税总额超过5万元但不超过10万元的项目，创业资金扶持多少？", TAX_TIERS, "10万元"),
+        ("企业信息化项目实际投资额200万元，补助比例是多少？", INVESTMENT_TIERS, "10%"),
+        ("年度工业总产值首次超过30亿元的企业奖励多少？", OUTPUT_TIERS, "50万元"),  # the narrowest band holding it
+    ],
+)
+def test_a_value_the_question_states_selects_the_tier_whose_band_holds_it(question, passage, right):
+    """No tier writes 8亿元 or 1.5亿元: the tier is the one whose range holds it ("10亿元以下、7亿元及以上的",
+    "1亿元（含1亿元）至2亿元的"); the bounds of a range are its condition, never its grant."""
+    assert selected_figures(question, passage) == [right]
+
+
+def test_grades_like_4a_name_their_item():
+    logistics = "物流企业被新评定为国家5A级、4A级、3A级（不含分支机构）的，分别给予50万元、40万元、30万元奖励。"
+    english = "How much is a logistics company newly rated as a national 4A-level logistics enterprise awarded?"
+    assert selected_figures(english, logistics) == ["40万元"]
+    assert selected_figures("物流企业被评为国家3A级的奖励多少？", logistics) == ["30万元"]

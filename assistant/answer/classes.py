@@ -12,13 +12,15 @@ from assistant.text.translate import Term
 _RANK = r"(?:[A-Z]|IV|VI{0,3}|I{1,3}|[一二三四五六七八九十])"
 _KIND = r"(?:类|档)"
 # 这一类/某一类 are "this kind", not a class
-_ZH_CLASS = re.compile(rf"(?<![A-Za-z这那某同此哪每])({_RANK}){_KIND}|第([一二三四五六七八九十])档")
+_ZH_CLASS = re.compile(
+    rf"(?<![A-Za-z这那某同此哪每])({_RANK}){_KIND}|第([一二三四五六七八九十])档|(?<![A-Za-z0-9])([1-5]A)级"
+)  # …, and the A-grades of logistics firms and scenic spots: 5A级, 4A级
 _RUN = re.compile(rf"((?:{_RANK}[、,，和及与]){{1,8}})({_RANK})({_KIND})")
 _WORDS = {"one": "一", "two": "二", "three": "三", "four": "四", "five": "五", "1": "一", "2": "二", "3": "三",
           "4": "四", "5": "五"}  # fmt: skip
 _EN_CLASS = re.compile(  # the letter in capitals: "a class" is no Class A
     r"\b(?i:class|category|type|tier|grade)[- ]([A-E]|IV|V|I{1,3}|[1-5]|(?i:one|two|three|four|five))\b"
-    r"|\b([A-E])-(?i:class|category|type)\b"
+    r"|\b([A-E])-(?i:class|category|type)\b|\b([1-5]A)(?:[- ](?i:level|grade|rated))?\b"
 )
 
 
@@ -26,7 +28,7 @@ def chinese_class_terms(text: str) -> list[Term]:
     """ "D类" of "汤逊湖D类人才"; "二档" of "第二档"."""
     out = []
     for match in _ZH_CLASS.finditer(text):
-        name = match.group(0) if match.group(1) else f"{match.group(2)}档"
+        name = f"{match.group(2)}档" if match.group(2) else match.group(0)
         out.append(Term(name, (name,)))
     return out
 
@@ -35,6 +37,9 @@ def english_class_terms(text: str) -> tuple[str, list[Term]]:
     """The text without its class mentions, and their terms: "Class C" → C类 (or C档)."""
     terms = []
     for match in _EN_CLASS.finditer(text):
+        if match.group(3):  # "4A-level" → 4A级
+            terms.append(Term(match.group(0), (f"{match.group(3)}级",)))
+            continue
         rank = (match.group(1) or match.group(2)).upper() if (match.group(1) or match.group(2)).isalpha() else ""
         word = (match.group(1) or "").lower()
         if word in _WORDS:
@@ -57,7 +62,7 @@ def spelled_ranks(text: str) -> str:
     return _RUN.sub(spell, text)
 
 
-_CLASS_NAME = re.compile(rf"^{_RANK}{_KIND}$|^第?[一二三四五六七八九十]档$")
+_CLASS_NAME = re.compile(rf"^{_RANK}{_KIND}$|^第?[一二三四五六七八九十]档$|^[1-5]A级$")
 
 
 def asked_classes(terms) -> list[str]:

@@ -36,7 +36,7 @@ _ASKED = (
     ("doc_number", re.compile(r"(?i)文号|发文字号|文件编?号|document\s+(?:number|no\b)|reference\s+number|\bdoc\.?\s*no\b")),
     ("issuers", re.compile(r"(?i)(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)[^？?]{0,8}(?:印发|发布|制定|出台|发文)|发文机关|(?:由谁|谁)(?:印发|发布|发文|制定|出台)|"
                            r"who\s+issued|issued\s+by\s+whom|which\s+(?:[a-z]+\s+){0,2}(?:bod(?:y|ies)|departments?|agenc(?:y|ies)|authorit(?:y|ies)|organs?|offices?)\s+(?:issued|published|released)|(?:issuer|issuing\s+(?:body|department|authority|agency))")),
-    ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文)|"
+    ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文|发出)|"
                                r"(?:印发|发布|成文|发文|签发)(?:日期|时间|于哪)|(?:when|what\s+date|which\s+day)\b.*\b(?:issued|signed|"
                                r"published|promulgated|released)\b|(?:issue|issuing|publication)\s+date")),
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"

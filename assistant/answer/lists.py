@@ -68,7 +68,8 @@ def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
     label_last, suffix = last[:cut], last[cut:]
     labels = [label_first, *middle, label_last]
-    if not all(0 < len(label) <= 12 for label in labels) or len(set(labels)) < len(labels):
+    longest = 24 if all(find_figures(label) for label in labels) else 12  # tiers: "100万元以上至300万元以下"
+    if not all(0 < len(label) <= longest for label in labels) or len(set(labels)) < len(labels):
         return None
     lead_word = re.sub(r"^[\s（(]*(?:对|向)", "", prefix)
     return [(label, f"{lead_word}{label}{suffix}".strip(" ，,")) for label in labels]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.answer.bands import band_of, in_band
 from assistant.answer.classes import asked_classes, names_another_class, spelled_ranks
 from assistant.answer.lists import list_labels
 from assistant.answer.question import Question
@@ -89,13 +90,17 @@ def offers(scope: Scope) -> list[Offer]:
 @lru_cache(maxsize=512)
 def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
     found = extract_provisions(text)
-    out, previous, starts = [], "", []
+    out, previous, starts, series = [], "", [], ""
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         header = table_header_start(text, start)  # a table's row: the sentence before the table and its header
         if header is not None and (before := [s for s in starts if s < header]):
             previous = text[before[-1] : start]
         starts.append(start)
+        # a tier that opens with its band ("10亿元以下、7亿元及以上的，补助800万元；") is of the series its lead sentence
+        # names ("根据实际到位注册资本金分档予以开办补助，…10亿元及以上的，补助1000万元；"): that sentence is its context
+        tier = bool(_OPENS_WITH_BAND.match(sentence))
+        series = series if tier else sentence
         mine = [
             p
             for p in found
@@ -109,9 +114,13 @@ def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
         for i, (provision, label) in enumerate(zip(mine, labels)):
             own = _own_words(sentence, provision, label, labels, _stretch(sentence, at, i))
             lead = sentence[: at[0]] if i else ""  # what the sentence says before its first figure is every one's
-            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {previous} {lead}"))
+            before = f"{series} {previous}" if tier and series != previous else previous
+            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {before} {lead}"))
         previous = sentence
     return tuple(out)
+
+
+_OPENS_WITH_BAND = re.compile(r"[\s（(]*\d[\d.,]*\s*(?:万|亿)?(?:元|美元)")
 
 
 def _superseded(p: Provision, text: str) -> bool:
@@ -174,13 +183,21 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
     ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
     stated = find_figures(q.text)
-    found = [o for o in found if not _restates(stated, o)]
+    bounds = [f for f in stated if _direction(q.text, f)]  # "not more than RMB 100,000": a tier's bound, not its grant
+    found = [o for o in found if not _restates([f for f in stated if f not in bounds], o)]
     found = [o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)] or found
     classes = asked_classes(terms)  # "B类" asked: a row or item naming only other classes is out
     found = [o for o in found if not names_another_class(f"{o.label} {o.own}", classes)] or found
     graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
     graded = _named_items(terms, graded) or graded
+    # A figure a tier writes as the question does picks it by itself ("首次超过30亿元"); a value no tier writes
+    # ("注册资本金为8亿元") or a range ("more than RMB 50,000 but not more than RMB 100,000") is of the tier whose
+    # band holds it.
     conditions = _condition_figures(q, found)
+    ranged = len([f for f in stated if f.kind == "amount"]) > 1
+    inside = None if conditions and not ranged else in_band([band_of(o.own, o.figures) for o in found], stated, [o.n for o in found])
+    conditions = conditions if inside is None else []
+    graded = [o for o, ok in zip(found, inside or []) if ok and o in graded] or graded
     graded = [o for o in graded if not _bound_the_other_way(q.text, o.own, conditions)] or graded
     if not (terms or conditions) or not found:
         return None
@@ -188,7 +205,8 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     near = [[term_in(t, o.context) for t in terms] + [_holds(o.context, f) for f in conditions] for o in found]
     held = [sum(a or b for a, b in zip(*pair)) for pair in zip(zip(*own), zip(*near))]
     weights = [math.log(1 + len(found) / n) if n else math.log(1 + len(found) + 1) for n in held]
-    scores = [s if o in graded else 0.0 for s, o in zip(_scores(weights, own, near), found)]
+    context = CONTEXT_WEIGHT if inside is None else 1.0  # a tier chosen by its band: its series' lead is its subject
+    scores = [s if o in graded else 0.0 for s, o in zip(_scores(weights, own, near, context), found)]
     if conditions:  # the provisions holding most of the figures the question states as its condition (a range's
         # two bounds in the sentence before count more than one of them in its own), those in its own words first
         held_figures = [
@@ -198,7 +216,8 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
     asked = _asked_terms(q, terms)
     asked_scores = [
-        s if o in graded else 0.0 for s, o in zip(_scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near), found)
+        s if o in graded else 0.0
+        for s, o in zip(_scores([w if k else 0.0 for w, k in zip(weights, asked)], own, near, context), found)
     ]
     if (top := max(asked_scores)) > 0:  # the provisions holding most of the asking sentence's words, judged on them
         scores = [s if a >= top - 1e-9 else 0.0 for s, a in zip(scores, asked_scores)]
@@ -239,10 +258,9 @@ def _without_negated(q: Question) -> tuple[Question, list[Term]]:
     return rest, negated
 
 
-def _scores(weights: list[float], own: list[list[bool]], near: list[list[bool]]) -> list[float]:
+def _scores(weights: list[float], own: list[list[bool]], near: list[list[bool]], context: float = CONTEXT_WEIGHT) -> list[float]:
     return [
-        sum(w * (1.0 if a else CONTEXT_WEIGHT if b else 0.0) for w, a, b in zip(weights, mine, ctx))
-        for mine, ctx in zip(own, near)
+        sum(w * (1.0 if a else context if b else 0.0) for w, a, b in zip(weights, mine, ctx)) for mine, ctx in zip(own, near)
     ]
 
 

@@ -32,7 +32,7 @@ _TITLE_TEXT = (
     # and the words that only shape the question: "两份…各是多少", "最多能补多少"
     "各是 各为 分别 两份 三份 四份 几份 最多能 最多可 能拿 多少钱 之间 以上 以下 一名 获得 可获得 按多大 多大比例 "
     # and what is left of a zone's name once its place is read ("大理经开区" names Dali)
-    "经开区 开发区 高新区 新区 试验区 片区"
+    "经开区 开发区 高新区 新区 试验区 实验区 综合实验区 片区 哪一天 发出"
 )
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # Words that qualify a figure: how much and how often, not what for. They choose among the provisions of one
@@ -68,7 +68,7 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
         words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
         words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
         classes = chinese_class_terms(text)
-        words = [w for w in words if not any(w.upper() + "类" == t.english for t in classes)]  # the ii of II类
+        words = [w for w in words if not any(t.english.startswith(w.upper()) for t in classes)]  # the ii of II类
         return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words)) + tuple(classes)
     for mention in reversed(gazetteer().mentions(text)):
         # "national" is a level of what is asked ("a national-level leading talent", 国家级), not a place to drop

@@ -195,7 +195,7 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, 
     revision = revised_from >= 0 and re.search(rf"(?:{words.REVISED_TO.pattern})\s*$", head[revised_from:])
     if revision and words.FUNDING.search(head[:revised_from]):
         near = head[:revised_from]  # the new figure of a revised 奖励标准, however long the list it replaces
-    if not (words.FUNDING.search(near) or lead_in):
+    if not (words.FUNDING.search(near) or lead_in or words.FUNDING_COLON.search(head)):
         money.role = "target"
     elif figure.kind == "percent":
         grants = list(words.GRANT_VERB.finditer(text, sentence_start, money.start))
@@ -217,6 +217,10 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, 
         money.role, money.voucher = "voucher", named[-1] if named else "券"
     elif words.FUND_NOUN.search(after[:30]) or words.FUND_NOUN.search(before):
         money.role = "fund"
+    elif words.RANGE_TO.match(after) or (words.RANGE_FROM.search(before) and "的" in after[:2]):
+        money.role = "threshold"  # a tier's range, "1亿元（含1亿元）至2亿元的": its condition, not its grant
+    elif (words.REACH.search(before) or words.SHORT_OF.search(before)) and words.GRANT_AFTER_CLAUSE.match(after):
+        money.role = "threshold"  # "纳税总额超过5万元，可给予10万元": the tier's bound, then its grant
     elif words.ABOVE.match(after) or (
         words.REACH.search(before)
         and (words.METRIC.search(before) or after.lstrip().startswith("的"))

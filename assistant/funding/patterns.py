@@ -20,6 +20,14 @@ METRIC = re.compile(
 )
 REACH = re.compile(r"(?:(?<!不)超过|达到|达|突破|(?<!不)高于|满|在|实现|力争|(?i:exceed\w*|reach\w*|over|above))\s*$")
 ABOVE = re.compile(r"^\s*(?:及|或)?以上|^\s*(?i:or\s+more|and\s+above)")
+# the lower end of a tier's range: "1亿元（含1亿元）至2亿元的", "3000万～5000万元"
+RANGE_TO = re.compile(r"^\s*[）)]?\s*(?:[（(]\s*含[^）)]{0,12}[）)])?\s*(?:至|到|～|~|—|–|-)\s*\d")
+# the upper end of one: "…至2亿元的，补助150万元"
+RANGE_FROM = re.compile(r"(?:至|到|～|~|—|–|-)\s*$")
+# "工资补贴标准为：大专学历每人每月1500元，…硕士研究生学历每人每月3500元": a grant's standard listed after a colon
+FUNDING_COLON = re.compile(r"(?:补贴|补助|奖励|资助|扶持|奖补)(?:标准)?(?:为|如下)?\s*[：:]")
+SHORT_OF = re.compile(r"(?:不足|低于|少于|未达到?|未满)\s*$")
+GRANT_AFTER_CLAUSE = re.compile(r"\s*(?:的)?\s*[，,]\s*(?:可|则|将)?\s*(?:给予|予以|奖励|补助|补贴|资助)")
 GROWTH = re.compile(
     r"增长|提高|提升|下降|降低|达到|占|比重|覆盖|渗透|(?<!不)超过|增速|增幅|(?i:grow|increas|reduc|share)"
 )

@@ -182,6 +182,13 @@ def signature_in(text: str) -> tuple[str, str, int, int, int, int] | None:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = (text.find("\n", end) + 1 or len(text) + 1) - 1
         before, after = text[line_start:start].strip(), text[end:line_end].strip()
+        if before and not _is_bodies(before) and _is_bodies(flat := re.split(r"[。；]", before)[-1].strip()):
+            # a page flattened to one line: "…请认真执行。 平潭综合实验区管委会 2016年3月25日 …"
+            line_start = text.rfind(flat, line_start, start)
+            before, after = flat, re.match(r"[^\s。；，]*", after).group()
+            if _SIGNED_AFTER.fullmatch(after):
+                return flat, day.isoformat(), line_start, line_start + len(flat), start, end
+            continue
         if (before and not _is_bodies(before)) or re.match(r"[，。；,;、）)]|前|起|以来|至", after):
             continue  # a date inside a sentence
         if before and not _SIGNED_AFTER.fullmatch(after):

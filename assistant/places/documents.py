@@ -36,7 +36,9 @@ def document_place(
     since a national notice opens with its addressees (各省、自治区、直辖市…).
     """
     title = title.lower() if title and title in filename else title  # a file name as title: words, any case
-    signals = [p for s in (issuer, title, _words(filename)) for p in places_named(s) if p.level != "national"]
+    # an ambiguous name ("shawan": 沙湾区 of Leshan or 沙湾县 of Xinjiang) is the one the text itself names
+    named = frozenset(c for p in places_named(head or text[:3000]) for c in p.chain)
+    signals = [p for s in (issuer, title, _words(filename)) for p in places_named(s, named) if p.level != "national"]
     chosen = _from_number(number_candidates(doc_number), signals)
     for candidate in signals:
         if chosen is None or (candidate.within(chosen) and candidate.code != chosen.code):

@@ -65,6 +65,8 @@ ZONES = (
     Zone("xian-hitech", ("西安高新技术产业开发区", "西安高新区"), ("Xi'an Hi-tech Zone", "Xi'an High-tech Zone"), "610100"),
     Zone("hefei-hitech", ("合肥高新技术产业开发区", "合肥高新区"), ("Hefei Hi-tech Zone", "Hefei High-tech Zone"), "340100"),
     Zone("zhengzhou-airport", ("郑州航空港经济综合实验区", "郑州航空港区"), ("Zhengzhou Airport Economy Zone",), "410100"),
+    Zone("pingtan", ("福建平潭综合实验区", "平潭综合试验区", "平潭综合实验区"),
+         ("Pingtan Comprehensive Experimental Zone", "Pingtan Comprehensive Pilot Zone"), "350128", ("岚综",)),
 )  # fmt: skip
 
 # Names of divisions as users and documents also write them (a new area that is itself a district).

@@ -302,6 +302,22 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "home appliances": ("家电",),
     "e commerce": ("电商", "电子商务"),
     "booth": ("展位",),
+    "logistics": ("物流",),
+    "gold award": ("金奖",),
+    "silver award": ("银奖",),
+    "excellence award": ("优秀奖",),
+    "wins": ("获得", "荣获", "获评"),
+    "total tax paid": ("纳税总额",),
+    "tax paid": ("纳税",),
+    "start up funding": ("创业资金",),
+    "wage subsidy": ("工资补贴",),
+    "operating funds": ("营运资金",),
+    "registered capital": ("注册资本",),
+    "financial industry": ("金融业", "金融"),
+    "informatisation": ("信息化",),
+    "informatization": ("信息化",),
+    "financial institution": ("金融机构",),
+    "financial institutions": ("金融机构",),
     "master": ("硕士",),
     "masters": ("硕士",),
     "master's": ("硕士",),
@@ -345,7 +361,7 @@ _STOP_TEXT = (
     comparison versus difference differences date dates number numbers size long time times aim aims end ends
     expressed express stay remain remains earlier later certain industry industries published publish effect
     effective take takes took taking subsidises subsidizes subsidised subsidized funded granted awarded rewarded
-    goes go going"""
+    goes go going but yet however"""
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
