@@ -10,10 +10,22 @@ from dataclasses import dataclass
 from assistant.text.numbers import Figure, figures_match, find_figures
 
 _RANGE_BETWEEN = re.compile(r"[）)]?\s*(?:及以上|以上)?\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:至|到|-|—|–|～|~)\s*$")
-_BELOW_BEFORE = re.compile(r"(?:不高于|不超过|不大于|不多于|低于|小于|少于|不足|未达到?|(?i:below|under|less than|at most|no more than|not more than|not exceeding))\s*$")
-_ABOVE_BEFORE = re.compile(r"(?:不低于|不少于|不小于|大于|超过|高于|多于|超出|达到|(?i:above|over|more than|exceeding|greater than|at least))\s*$")
-_BELOW_AFTER = re.compile(r"^\s*(?:[（(]\s*不?含[^）)]{0,10}[）)])?\s*(?:以下|以内|(?i:or less|and below|or below))")
-_ABOVE_AFTER = re.compile(r"^\s*(?:[（(]\s*含[^）)]{0,10}[）)])?\s*(?:及以上|以上|(?i:or more|and above|or above))")
+# Which side of a bound a figure is on: "above 800 kW", "大于800千瓦", "1000万元（含）以上" vs "不高于800千瓦", "up to …".
+_BELOW_BEFORE = re.compile(r"(?:不高于|不超过|不大于|不多于|低于|小于|少于|不足|未达到?|(?i:below|under|less than|up to|at most|no more than|not more than|not exceeding))\s*$")
+_ABOVE_BEFORE = re.compile(r"(?:不低于|不少于|不小于|大于|超过|高于|多于|超出|达到|(?i:above|over|more than|exceed(?:s|ing)?|greater than|higher than|at least|beyond))\s*$")
+_BOUND_NOTE = r"(?:[（(]\s*不?含[^）)]{0,10}[）)]|\S{0,3}?)"  # "（含1亿元）", "（不含）", "元"
+_BELOW_AFTER = re.compile(rf"^\s*{_BOUND_NOTE}\s*(?:以下|以内|(?i:or less|and below|or below))")
+_ABOVE_AFTER = re.compile(rf"^\s*{_BOUND_NOTE}\s*(?:及以上|以上|(?i:or more|and above|or above))")
+
+
+def direction(text: str, figure: Figure) -> str:
+    """ "below", "above" or "": which side of ``figure`` the words around it in ``text`` bound."""
+    before, after = text[max(0, figure.start - 12) : figure.start], text[figure.end : figure.end + 16]
+    if _BELOW_BEFORE.search(before) or _BELOW_AFTER.match(after):
+        return "below"
+    if _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.match(after):
+        return "above"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -43,10 +55,10 @@ def band_of(text: str, granted: tuple[Figure, ...]) -> Band | None:
             break
         if figure.kind != "amount":
             continue
-        before, rest = text[max(0, figure.start - 8) : figure.start], text[figure.end : figure.end + 16]
-        if _BELOW_BEFORE.search(before) or _BELOW_AFTER.match(rest):
+        side = direction(text, figure)
+        if side == "below":
             high, currency = figure.value if high is None else min(high, figure.value), figure.currency
-        elif _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.match(rest):
+        elif side == "above":
             low, currency = figure.value if low is None else max(low, figure.value), figure.currency
     return Band(low, high, currency) if currency and (low is not None or high is not None) else None
 

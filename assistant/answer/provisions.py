@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.answer.bands import band_of, in_band
+from assistant.answer.bands import band_of, direction, in_band
 from assistant.answer.classes import asked_classes, names_another_class, spelled_ranks
 from assistant.answer.lists import list_labels
 from assistant.answer.question import Question
@@ -183,7 +183,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         t for t in subject_terms(q) if not passages or any(term_in(t, text) for text in [*passages, *(o.own for o in found)])
     ]  # an item's own words count too: "一、二、三等奖" holds 二等奖 only as a list item
     stated = find_figures(q.text)
-    bounds = [f for f in stated if _direction(q.text, f)]  # "not more than RMB 100,000": a tier's bound, not its grant
+    bounds = [f for f in stated if direction(q.text, f)]  # "not more than RMB 100,000": a tier's bound, not its grant
     found = [o for o in found if not _restates([f for f in stated if f not in bounds], o)]
     found = [o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)] or found
     classes = asked_classes(terms)  # "B类" asked: a row or item naming only other classes is out
@@ -293,28 +293,12 @@ def _condition_figures(q: Question, found: list[Offer]) -> list[Figure]:
     return [f for f in asked if any(_holds(o.own, f, o) or _holds(o.context, f) for o in found)]
 
 
-# Which side of a bound a figure is on: "above 800 kW", "大于800千瓦", "1000万元以上" vs "不高于800千瓦", "up to …".
-_BELOW_BEFORE = re.compile(r"(?:不高于|不超过|不大于|不多于|低于|小于|少于|不足|未达到?|(?i:below|under|less than|up to|at most|no more than|not more than|not exceeding))\s*$")
-_ABOVE_BEFORE = re.compile(r"(?:不低于|不少于|不小于|大于|超过|高于|多于|超出|达到|(?i:above|over|more than|exceed(?:s|ing)?|greater than|higher than|at least|beyond))\s*$")
-_BELOW_AFTER = re.compile(r"^\s*\S{0,3}?(?:以下|以内|(?i:or less|and below|or below))")
-_ABOVE_AFTER = re.compile(r"^\s*\S{0,3}?(?:以上|(?i:or more|and above|or above))")
-
-
-def _direction(text: str, figure: Figure) -> str:
-    before, after = text[max(0, figure.start - 12) : figure.start], text[figure.end : figure.end + 8]
-    if _BELOW_BEFORE.search(before) or _BELOW_AFTER.match(after):
-        return "below"
-    if _ABOVE_BEFORE.search(before) or _ABOVE_AFTER.match(after):
-        return "above"
-    return ""
-
-
 def _bound_the_other_way(question: str, own: str, conditions: list[Figure]) -> bool:
     """A tier whose bound is the question's condition figure on the other side: "the capacity above 800 kW" is not
     "不高于800千瓦（含800千瓦）…800元/千瓦" but "大于800千瓦的部分…1200元/千瓦"."""
     for asked in conditions:
-        wanted = next((_direction(question, f) for f in find_figures(question) if f.start == asked.start), "")
-        sides = {_direction(own, f) for f in find_figures(own) if figures_match(f, asked)} - {""}
+        wanted = next((direction(question, f) for f in find_figures(question) if f.start == asked.start), "")
+        sides = {direction(own, f) for f in find_figures(own) if figures_match(f, asked)} - {""}
         if wanted and sides and wanted not in sides:
             return True
     return False
