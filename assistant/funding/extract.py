@@ -82,20 +82,25 @@ def _under_funding_lead_in(text: str, position: int) -> bool:
     line_start = text.rfind("\n", 0, position) + 1
     if not words.NUMBERED_LINE.match(text, line_start):
         return False
-    cursor = line_start
-    for _ in range(30):
-        if cursor == 0:
-            return False
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        line = text[previous_start : cursor - 1].strip()
-        cursor = previous_start
-        if not line:
-            continue
+    for _, line in _lines_above(text, line_start):
         if line.endswith(("：", ":")):
             return bool(words.FUNDING.search(line)) and not words.PENALTY.search(line)
         if not words.NUMBERED_LINE.match(line):
             return False
     return False
+
+
+def _lines_above(text: str, line_start: int, limit: int = 30):
+    """(start, stripped text) of the non-empty lines above the line starting at ``line_start``, nearest first."""
+    cursor = line_start
+    for _ in range(limit):
+        if cursor == 0:
+            return
+        previous_start = text.rfind("\n", 0, cursor - 1) + 1
+        line = text[previous_start : cursor - 1].strip()
+        cursor = previous_start
+        if line:
+            yield previous_start, line
 
 
 _CLASS_ROW = re.compile(r"[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类")
@@ -107,16 +112,7 @@ def table_header_start(text: str, position: int) -> int | None:
     line_start = text.rfind("\n", 0, position) + 1
     if not _CLASS_ROW.match(text, line_start):
         return None
-    cursor = line_start
-    for _ in range(30):
-        if cursor == 0:
-            return None
-        previous_start = text.rfind("\n", 0, cursor - 1) + 1
-        line = text[previous_start : cursor - 1].strip()
-        cursor = previous_start
-        if line and not _CLASS_ROW.match(line):
-            return previous_start
-    return None
+    return next((start for start, line in _lines_above(text, line_start) if not _CLASS_ROW.match(line)), None)
 
 
 def row_under_funding_header(text: str, position: int) -> bool:
