@@ -428,3 +428,10 @@ def test_grades_like_4a_name_their_item():
     english = "How much is a logistics company newly rated as a national 4A-level logistics enterprise awarded?"
     assert selected_figures(english, logistics) == ["40万元"]
     assert selected_figures("物流企业被评为国家3A级的奖励多少？", logistics) == ["30万元"]
+
+
+def test_items_written_with_mixed_separators_before_their_recipients_are_three():
+    standards = "对主导制订智能制造国际、国家和行业标准的企业、机构，分别给予100万元、50万元和20万元的补贴。"
+    question = "What subsidy does an enterprise get that leads the drafting of an industry standard for intelligent manufacturing?"
+    assert selected_figures(question, standards) == ["20万元"]
+    assert selected_figures("主导制订国家标准的企业补贴多少？", standards) == ["50万元"]

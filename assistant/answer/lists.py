@@ -61,11 +61,14 @@ def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     lead = _ITEM_LEAD.match(first)
     tail = first[-max(map(len, middle or [last[:2]])) :]
     label_first = first[lead.end() :] if lead and lead.end() < len(first) else tail
-    if len(label_first) > 12:  # "对新引进的…全日制应届博士、硕士、本科生": the item is as long as the others
+    if len(label_first) > 12 or len(label_first) > 2 * max(map(len, [*middle, last])):
+        # "对新引进的…全日制应届博士、硕士、本科生", "对主导制订智能制造国际、国家和行业标准": the item is as long as the others
         label_first = tail
     prefix = first[: len(first) - len(label_first)]
     end_char = label_first[-1:]
     cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
+    if cut == len(last) and middle and len(last) > (others := max(map(len, [label_first, *middle]))):
+        cut = others  # "国际、国家和行业标准": the last item is as long as the others, 标准 is every item's
     label_last, suffix = last[:cut], last[cut:]
     labels = [label_first, *middle, label_last]
     longest = 24 if all(find_figures(label) for label in labels) else 12  # tiers: "100万元以上至300万元以下"
@@ -92,8 +95,12 @@ def _ranked_items(parts: list[str]) -> list[tuple[str, str]] | None:
 
 
 def _items(piece: str, count: int) -> list[str] | None:
-    for separator in ("、", "以及|及|和|与|或者|或"):
-        parts = re.split(separator, piece)
-        if len(parts) == count and all(part.strip() for part in parts):
-            return parts
+    """The items of ``piece``, split by 、, else by 以及/及/和/与, else by both ("国际、国家和行业标准"). The recipients
+    after the last 的 are no items ("…行业标准的企业、机构"): the words before it are tried first."""
+    before, _, recipients = piece.rpartition("的")
+    for text in ([before] if before and len(recipients) <= 8 else []) + [piece]:
+        for separator in ("、", "以及|及|和|与|或者|或", "、|以及|及|和|与"):
+            parts = re.split(separator, text)
+            if len(parts) == count and all(part.strip() for part in parts):
+                return parts
     return None
