@@ -161,3 +161,19 @@ def test_a_draft_that_states_no_number_or_date_asked_for_is_no_answer(answerer):
     dated = answered(answerer, "When do Decheng's measures take effect?", hits(text + "本措施自2024年7月1日起施行。"),
                      "They take effect on 2024年7月1日 [1].")
     assert not dated.refused
+
+
+def test_look_alike_figures_for_a_thing_the_documents_never_mention_are_a_refusal():
+    """ "overseas warehouses for cross-border e-commerce": the document rewards cross-border e-commerce firms by
+    level, a list none of whose items the question names, and never mentions an overseas warehouse."""
+    from types import SimpleNamespace
+
+    text = "支持企业跨境电商应用。新获国家级、省级、市级跨境电子商务重点企业荣誉的，分别奖励运营主体10万元、5万元、2万元。"
+    answerer = lexical_answerer()
+    answerer.funding = SimpleNamespace(document=lambda source: SimpleNamespace(text=text, chunks=[(0, len(text), 0, 0)]))
+    asked = "What is the maximum grant for building overseas warehouses for cross-border e-commerce?"
+    answer = answered(answerer, asked, hits(text), "Up to 10万元 [1].")
+    assert answer.refused and answer.badge == "not_found"
+    assert any("overseas warehouses" in n for n in answer.notices)
+    level = answered(answerer, "What reward does a provincial-level cross-border e-commerce key enterprise get?", hits(text), "5万元 [1].")
+    assert not level.refused and "5万元" in level.text

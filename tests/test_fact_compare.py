@@ -33,6 +33,11 @@ MINHANG = """闵行区绿色低碳示范建设工作要点
 
 一、推进本区绿色低碳示范建设。
 """
+SONGJIANG = """松江区经济工作奖励暂行办法
+
+第一条 对经济工作成绩突出的企业给予奖励。
+第六条 本办法有效期至2020年12月31日。
+"""
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,12 @@ def answerer(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("fact-compare")
     folder = tmp_path / "documents"
     folder.mkdir()
-    for name, text in (("jiading-green.txt", JIADING), ("fengxian-green.txt", FENGXIAN), ("minhang-green.txt", MINHANG)):
+    for name, text in (
+        ("jiading-green.txt", JIADING),
+        ("fengxian-green.txt", FENGXIAN),
+        ("minhang-green.txt", MINHANG),
+        ("songjiang-rewards.txt", SONGJIANG),
+    ):
         (folder / name).write_text(text, encoding="utf-8")
     services = app.build_services(Settings(documents_dir=folder, index_dir=tmp_path / "index", ocr=False))
     services.__dict__["embeddings"] = HashEmbeddings()
@@ -74,3 +84,13 @@ def test_a_place_whose_document_states_no_such_fact_gets_a_not_stated_cell_and_n
     assert not answer.verified and answer.badge != "verified"
     check = answer.verification
     assert check.stating and check.unverified == ["Minhang District: document number not read from its document"]
+
+
+def test_each_party_of_one_clause_is_read_by_the_words_after_its_name(answerer):
+    answer = answerer.ask(
+        "Which expires later: Jiading District's green low-carbon demonstration measures or Songjiang District's "
+        "interim economic-work reward measures? Give both expiry dates."
+    )
+    assert "31 March 2028" in answer.text and "31 December 2020" in answer.text and answer.verified
+    row = next(line for line in answer.text.splitlines() if "31 December 2020" in line)
+    assert cell_sources(answer, row.split("|")[3]) == {"songjiang-rewards.txt"}

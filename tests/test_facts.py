@@ -63,6 +63,12 @@ UNDATED = """青岚区人才安居若干措施
 
 二、本措施自发布之日起施行，暂定三年有效期。
 """
+YEARS = """青岚区建设智能制造中心若干配套政策
+
+一、对智能制造项目按投资额的20%给予扶持，最高300万元。
+
+八、本规定实行年限为2016至2020年，由青岚区管委会负责解释。
+"""
 TODAY = date(2026, 12, 6)
 
 
@@ -101,6 +107,8 @@ def test_issued_day_a_trial_term_and_what_is_repealed():
         ("企业自2024年1月1日起实施改造，申报材料有效期至2025年1月1日。", "", ""),  # not about this document
         ("本办法由区应急局负责解释，有效期自2025年8月25日起至2030年8月24日止。", "2025-08-25", "2030-08-24"),
         ("本办法自2024年12月1日起施行，于2028年12月31日截止。", "2024-12-01", "2028-12-31"),
+        ("八、本规定实行年限为2016至2020年，由管委会负责解释。", "", "2020-12-31"),
+        ("本政策执行期限为2021年—2023年。", "", "2023-12-31"),
     ],
 )
 def test_validity_clauses(text, effective, expires):
@@ -209,6 +217,7 @@ def library(tmp_path_factory):
     (folder / "qinglan-data-market.txt").write_text(NOTICE, encoding="utf-8")
     (folder / "qinglan-compute-vouchers.txt").write_text(EXPIRED, encoding="utf-8")
     (folder / "qinglan-talent-housing.txt").write_text(UNDATED, encoding="utf-8")
+    (folder / "qinglan-smart-manufacturing.txt").write_text(YEARS, encoding="utf-8")
     services = app.build_services(Settings(documents_dir=folder, index_dir=tmp_path / "index", ocr=False))
     services.__dict__["embeddings"] = HashEmbeddings()
     assert services.ingest().failed == []
@@ -290,6 +299,8 @@ def test_a_start_date_after_a_publication_date_in_one_clause_is_the_effective_da
         ("Who is the issuing department of the plan?", ["issuers"]),
         ("Until what date is Shanghai's energy-saving fund measure valid?", ["expires_date"]),
         ("When does the measure take effect, and when does it expire?", ["effective_date", "expires_date"]),
+        ("Over which years do Qinglan's smart manufacturing policies apply?", ["expires_date"]),
+        ("青岚智能制造配套政策的实行年限是哪几年？", ["expires_date"]),
     ],
 )
 def test_english_ways_of_asking_for_a_documents_facts(question, asked):
@@ -322,3 +333,22 @@ def test_the_signature_of_a_page_flattened_to_one_line_is_its_issue_date_not_the
         " 第八条 本细则自发布之日起执行。 平潭综合实验区管委会办公室 2016年3月25日印发\n"
     )
     assert issued_in(page, "2016-03-26")[0] == "2016-03-25"
+
+
+def test_a_notice_cited_in_an_article_is_not_what_the_document_issues():
+    rules = (
+        "鼓励投资和招商引资\n第一条 为优化营商环境，制定本办法。\n"
+        "第十二条 根据财政部、自然资源部关于印发《土地出让收支管理办法》的通知（财综〔2006〕68号），返还出让收入。\n"
+        "第二十六条 本办法自颁布之日起实施。\n青岚县委办公室\n2099年3月29日印发"
+    )
+    assert extract_facts(rules)["attached_title"] == ""
+    notice = "各单位：\n为贯彻落实省委部署，现将《青岚区招商引资奖励办法》印发给你们，请认真执行。"
+    assert extract_facts(notice)["attached_title"] == "青岚区招商引资奖励办法"
+
+
+def test_validity_given_as_a_span_of_years_is_answered_with_those_years(library):
+    answerer = Answerer(library.searcher, FakeListChatModel(responses=[]))
+    english = answerer.ask("Over which years do Qinglan's smart manufacturing supporting policies apply?")
+    assert "applies over the years 2016 to 2020, until 31 December 2020" in english.text and english.verified
+    chinese = answerer.ask("青岚智能制造配套政策的实行年限是哪几年？")
+    assert "适用于2016至2020年，有效期至2020年12月31日" in chinese.text and chinese.verified

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from assistant.answer.compare import not_stated
 from assistant.answer.facts import asked_facts, chosen_document, stated_fact
+from assistant.answer.parties import party_phrases
 from assistant.answer.question import Question, asked_of
 from assistant.answer.result import Answer
 from assistant.answer.verify import Verification
@@ -60,7 +61,12 @@ def _document_of(searcher: HybridSearcher, q: Question, party: Place, filters: F
     """The party's document: itself when it is one; else the one document of its place the question singles out."""
     if party.code.startswith("doc:"):
         return facts_by_source(searcher.store).get(party.code[4:])
-    return chosen_document(searcher, replace(asked_of(q, party), kind="fact"), filters)
+    asked = replace(asked_of(q, party), kind="fact")
+    chosen = chosen_document(searcher, asked, filters)
+    phrases = () if chosen or q.party_asks else party_phrases(q.text, list(q.compared))
+    if phrases:  # "…Lucheng's industrial policy or Ganjingzi's reward measures?": the words after its name
+        chosen = chosen_document(searcher, replace(asked, text=phrases[list(q.compared).index(party)]), filters)
+    return chosen
 
 
 def _cell(sentence: str) -> str:

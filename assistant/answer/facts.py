@@ -16,6 +16,7 @@ from assistant.answer.result import Answer
 from assistant.answer.subject import subject_terms
 from assistant.answer.verify import Verification
 from assistant.ingest.facts import (
+    YEAR_SPAN,
     doc_number_in,
     effective_in,
     expires_in,
@@ -41,7 +42,8 @@ _ASKED = (
                                r"published|promulgated|released)\b|(?:issue|issuing|publication)\s+date")),
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
-    ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|试行期|试行多[久长]|(?:validity|trial)\s+period|"
+    ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|试行期|试行多[久长]|(?:实行|执行|实施|施行|适用)年限|哪几年|(?:validity|trial)\s+period|"
+                                r"(?:which|what)\s+years\b.*\b(?:apply|applies|run|cover|in\s+(?:force|effect)|valid)|"
                                 r"how\s+long\b.*\b(?:trial|last|run)\b|valid(?:ity)?\b.*\b(?:until|till|through|end|expire)|"
                                 r"until\s+(?:when|what\s+(?:date|day|year))|how\s+long\b.*\b(?:valid|in\s+(?:force|effect))|expir(?:e|es|y|ation)|remain\s+valid")),
     ("in_force", re.compile(r"(?i)是否(?:仍然|还|依然)?(?:有效|在有效期|失效|现行)|(?:还|仍然|仍|依然)(?:有效|在有效期)|现行有效|"
@@ -205,6 +207,7 @@ _ZH = {
     "expires_date": "{s}的有效期至{d}",
     "expires_date/term": "{s}的有效期至{d}（按原文“{clause}”计算）",
     "expires_date/term_stated": "{s}的有效期为{t}，至{d}（按原文“{clause}”计算）",
+    "expires_date/years": "{s}适用于{y}，有效期至{d}（原文：“{clause}”）",
     "validity_term": "{s}的有效期为{v}（原文：“{clause}”）",
     "in_force/yes": "截至{now}，{s}仍在有效期内（有效期至{d}）",
     "in_force/ended": "截至{now}，{s}已不在有效期内（有效期至{d}）",
@@ -220,6 +223,7 @@ _EN = {
     "expires_date": "{S} is valid until {d}",
     "expires_date/term": "{S} is valid until {d}, as counted from “{clause}”",
     "expires_date/term_stated": "{S} is valid for {t} from taking effect, until {d}, as counted from “{clause}”",
+    "expires_date/years": "{S} applies over the years {y}, until {d} (“{clause}”)",
     "validity_term": "{S} is valid for {t} ({v}: “{clause}”)",
     "in_force/yes": "As of {now}, {s} is in force: it is valid until {d}",
     "in_force/ended": "As of {now}, {s} is no longer in force: it was valid until {d}",
@@ -262,10 +266,14 @@ def _sentence(name: str, meta: dict, language: str, cite: str, spans: dict[str, 
     term = _TERM.search(clause) if key != "validity_term" else re.match(r"(.+?)(年|个月)$", value)
     if key == "expires_date/term" and term:
         key = "expires_date/term_stated"  # "how long?" is answered with the term itself, then its last day
+    years = YEAR_SPAN.search(clause) if key == "expires_date" else None
+    if years:
+        key = "expires_date/years"  # "实行年限为2016至2020年": the years as the document gives them, then the last day
     worded = re.search(r"自\s*\S{2}之日起\s*\S{2}", clause)  # 自发布之日起实施, as the document words it
     text = (_ZH if zh else _EN)[key].format(
         s=subject, S=subject[:1].upper() + subject[1:], v=value, d=when, now=now, clause=clause,
         w=re.sub(r"\s+", "", worded.group()) if worded else "自印发之日起施行", t=_term_words(term, zh),
+        y=f"{years.group(1)}至{years.group(2)}年" if zh and years else f"{years.group(1)} to {years.group(2)}" if years else "",
     )  # fmt: skip
     return f"{text}{cite}。" if zh else f"{text} {cite}."
 

@@ -44,6 +44,25 @@ def party_clauses(text: str, parties: Sequence[Place]) -> tuple[str, ...]:
     return tuple(next(c for p, c in pieces if p == party) for party in parties)
 
 
+def party_phrases(text: str, parties: Sequence[Place]) -> tuple[str, ...]:
+    """What ``text`` says right after each party's name, up to the next party's name or the sentence's end:
+    "Lucheng's policy on industrial development or Ganjingzi's interim reward measures?" → each one's document
+    words, where no clause split the question. () when a party is not named."""
+    starts = []
+    for party in parties:
+        at = [m.start for m in gazetteer().mentions(text) if party in m.candidates]
+        if not at:
+            return ()
+        starts.append(min(at))
+    ends = sorted(starts)[1:] + [len(text)]
+    out = []
+    for start in starts:
+        phrase = text[start : min(e for e in ends if e > start)]
+        words = re.split(r"[;；?？。,，]", phrase)[0].strip()
+        out.append(re.sub(r"(?:\s+(?:or|and|versus|vs\.?)|[和与或及])$", "", words).strip())
+    return tuple(out)
+
+
 def _clauses(text: str) -> list[str]:
     out, cursor = [], 0
     for found in _CLAUSE_BREAK.finditer(text):

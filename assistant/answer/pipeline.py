@@ -273,28 +273,44 @@ class Answerer:
         from_records = money_answer(q, scope, check)  # a money question: the selected provision's figures win
         if from_records is not None:
             text, check = from_records
-            return self._answer(question, q, render(text, q), False, scope, check, notices, self.unmentioned(q, scope, check, notices))
+            missing = self.unmentioned(q, scope, check)
+            if missing and len(check.stating) > 1:  # look-alike provisions its other words do not tell apart
+                return self.not_mentioned(question, q, scope, missing, notices)
+            return self._answer(question, q, render(text, q), False, scope, check, notices, self.quoted_for_missing(missing, notices))
         if check.verified and check.cited and not states_asked_fact(asked_facts(q.text), check.text):
             notices.append("The documents do not state what was asked: the answer named no number or date.")
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
         if check.verified and check.cited:
             text = render(with_stated_caps(check, q), q)
-            badge = self.unmentioned(q, scope, check, notices)
-            if not badge and weakly_bound(q, scope, check):
+            missing = self.unmentioned(q, scope, check)
+            weak = weakly_bound(q, scope, check)
+            if missing and weak:
+                return self.not_mentioned(question, q, scope, missing, notices)
+            badge = self.quoted_for_missing(missing, notices)
+            if not badge and weak:
                 notices.append("The provision stating this figure holds few of the question's words: it may be about something else.")
                 badge = QUOTED
             return self._answer(question, q, text, False, scope, check, notices, badge)
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
 
-    def unmentioned(self, q: Question, scope: Scope, check: Verification, notices: list[str]) -> str:
-        """QUOTED (with a notice) when the cited documents never mention a phrase the question names."""
+    def unmentioned(self, q: Question, scope: Scope, check: Verification) -> str:
+        """The phrases the question names that the cited documents never mention, for a notice ("" when none)."""
         cited = [scope.hits[n - 1] for n in check.cited if 1 <= n <= len(scope.hits)]
         missing = unmentioned_phrases(q, document_chunks(self.funding, cited))
+        return ", ".join(f"“{t.english}” ({'/'.join(t.chinese[:2])})" for t in missing)
+
+    def not_mentioned(self, question: str, q: Question, scope: Scope, missing: str, notices: list[str]) -> Answer:
+        """A refusal: the question names a thing the documents never mention, and their figures are not selected
+        by its other words (look-alike provisions, or one that holds few of them)."""
+        notices.append(f"The documents never mention {missing}: the figures found are about something else.")
+        return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
+
+    def quoted_for_missing(self, missing: str, notices: list[str]) -> str:
+        """QUOTED (with a notice) when the cited documents never mention a phrase the question names."""
         if not missing:
             return ""
-        names = ", ".join(f"“{t.english}” ({'/'.join(t.chinese[:2])})" for t in missing)
-        notices.append(f"The cited documents never mention {names}: the answer is their own words, for you to judge.")
+        notices.append(f"The cited documents never mention {missing}: the answer is their own words, for you to judge.")
         return QUOTED
 
     def repaired(self, question: str, q: Question, scope: Scope, draft: str, notices: list[str]) -> Answer:

@@ -14,7 +14,7 @@ from itertools import islice, takewhile
 from assistant.text.dates import after_term, find_dates, parse_date, small_number
 from assistant.text.docnumbers import DOC_NUMBER, compact, normalised
 
-_YEAR_END = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年")
+YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年")  # 2016至2020年, 2016年—2020年
 _CN_SMALL = r"[一二三四五六七八九十两]{1,3}"
 
 # "本办法" / "本政策" / "本操作办法": a clause about this document, not about a certificate or a subsidy period.
@@ -35,7 +35,7 @@ _EFFECTIVE = re.compile(
     r"(?:issuance|publication|promulgation))"
 )
 _VALIDITY = re.compile(
-    r"(?:有效期|执行期|实施期|施行期|试行期)限?|试行(?=\s*(?:为)?\s*(?:\d|[一二两三四五六七八九十])\s*(?:个月|年))"
+    r"(?:有效期|执行期|实施期|施行期|试行期)限?|(?:实行|执行|实施|施行|适用)年限|试行(?=\s*(?:为)?\s*(?:\d|[一二两三四五六七八九十])\s*(?:个月|年))"
     r"|(?i:\bvalid\b|\bin\s+force\b|\bexpires?\b)"
 )
 # "本办法自2024年12月1日起施行，于2028年12月31日截止": an end written after its date, with no 有效期.
@@ -46,6 +46,7 @@ _TERM = re.compile(
     r"|(?i:\s*for\s+(?P<en>\d{1,2}|one|two|three|four|five)\s+(?P<en_unit>years?|months?))"
 )
 _CLAUSE_END = re.compile(r"[。；;\n]|(?<=[a-z0-9)])\.(?=\s|$)")
+_CITING = re.compile(r"根据|按照|依据|参照|贯彻|落实")
 _CITED_BEFORE = re.compile(r"(?:根据|按照|依据|落实|贯彻|参照|参见|详见|》|[（(、])\s*$")
 _REPEALS = re.compile(
     r"《(?P<title>[^《》\n]{2,80})》\s*(?:[（(](?P<num>[^（）()\n]{3,30}?号)[)）])?\s*[^。；《》\n]{0,14}?废止"
@@ -152,8 +153,8 @@ def _validity_end(rest: str, effective: str) -> tuple[str, str, int] | None:
     if len(dates) >= 2 or (dates and _UNTIL.match(rest)):
         _, end, day = dates[1 if len(dates) >= 2 else 0]
         return day.isoformat(), "stated", end
-    if years := _YEAR_END.match(rest, len(rest) - len(rest.lstrip(" 为是"))):
-        return f"{years.group(1)}-12-31", "stated", years.end()
+    if years := YEAR_SPAN.match(rest, len(rest) - len(rest.lstrip(" 为是"))):
+        return f"{years.group(2)}-12-31", "stated", years.end()
     term, start = _TERM.match(rest), parse_date(effective)
     number = small_number(term.group("n") or term.group("en")) if term else 0
     if not number or start is None:
@@ -267,8 +268,18 @@ def doc_number_in(text: str, found: str = "") -> tuple[str, int, int] | None:
 def attached_title(text: str) -> str:
     """The name of what a notice issues, from "关于印发《X》的通知" or "现将《X》印发给你们" (also where a PDF broke the
     title across lines): the document readers mean, where the title line was cut ("上海市经济信息化委关于印发")."""
-    found = _ATTACHED.search(text[:3000])
-    return re.sub(r"\s+", "", found.group("t")) if found else ""
+    head = text[:3000]
+    for found in _ATTACHED.finditer(head):
+        if not _cited_in_its_sentence(head, found.start()):
+            return re.sub(r"\s+", "", found.group("t"))
+    return ""
+
+
+def _cited_in_its_sentence(text: str, start: int) -> bool:
+    """Whether the clause before ``start`` cites another document ("根据财政部…关于印发《X》的通知"): X is then
+    what it builds on, not what it issues ("为贯彻落实…，现将《X》印发给你们" issues X)."""
+    opening = max(text.rfind(mark, 0, start) for mark in "。；，,\n") + 1
+    return bool(_CITING.search(text[opening:start]))
 
 
 def repeals_in(text: str) -> tuple[str, int, int] | None:

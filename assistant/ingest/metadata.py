@@ -15,7 +15,7 @@ from assistant.text.docnumbers import DOC_NUMBER, normalised
 from assistant.text.sentences import sentence_spans
 
 # Bumped when what is read from a document changes (metadata, chunking), so the next ingest re-reads every file.
-METADATA_VERSION = 11  # 11: tiers by amount and class-table rows in the provisions, a flattened page's signature as its issue date, a file name's ambiguous place read from the text; 10: counties renamed since the code table (监利县 → 监利市) are read as places; 9: a term of validity with no day to count from (暂定三年有效期), a name after a city it does not lie in is an area of that city (宜宾三江新区); 8: pages flattened to one line chunked along their sections, provisions by the revised extractor; 7: places down to districts and zones, with their chain; 6: document facts (ingest/facts.py); 5: county-level short names that are ordinary words no longer place a passage
+METADATA_VERSION = 12  # 12: a span of years as the validity (实行年限为2016至2020年), a notice cited in an article is not the attached title; 11: tiers by amount and class-table rows in the provisions, a flattened page's signature as its issue date, a file name's ambiguous place read from the text; 10: counties renamed since the code table (监利县 → 监利市) are read as places; 9: a term of validity with no day to count from (暂定三年有效期), a name after a city it does not lie in is an area of that city (宜宾三江新区); 8: pages flattened to one line chunked along their sections, provisions by the revised extractor; 7: places down to districts and zones, with their chain; 6: document facts (ingest/facts.py); 5: county-level short names that are ordinary words no longer place a passage
 
 MAX_TITLE_CHARS = 200
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")

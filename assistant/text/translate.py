@@ -322,6 +322,13 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "masters": ("硕士",),
     "master's": ("硕士",),
     "square metre": ("平方米",),
+    "open economy": ("开放型经济", "开放型"),
+    "overseas warehouse": ("海外仓",),
+    "overseas warehouses": ("海外仓",),
+    "bonded warehouse": ("保税仓",),
+    "bonded warehouses": ("保税仓",),
+    "warehouse": ("仓库", "仓储"),
+    "warehouses": ("仓库", "仓储"),
     "square meter": ("平方米",),
     # known words whose CEDICT renderings are single characters or noise in policy text: no rendering
     "applies": (),
