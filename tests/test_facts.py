@@ -352,3 +352,4 @@ def test_validity_given_as_a_span_of_years_is_answered_with_those_years(library)
     assert "applies over the years 2016 to 2020, until 31 December 2020" in english.text and english.verified
     chinese = answerer.ask("青岚智能制造配套政策的实行年限是哪几年？")
     assert "适用于2016至2020年，有效期至2020年12月31日" in chinese.text and chinese.verified
+    assert extract_facts("关于印发<青岚市人才房票实施办法(试行)>的通知\n各单位:")["attached_title"] == "青岚市人才房票实施办法(试行)"

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.answer.ground import ground
 from assistant.answer.lists import list_labels
-from assistant.answer.provisions import offers, select
+from assistant.answer.offers import offers
+from assistant.answer.provisions import select
 from assistant.answer.question import analyse
 from tests.lexical import answered, hits, lexical_answerer
 
@@ -435,3 +436,52 @@ def test_items_written_with_mixed_separators_before_their_recipients_are_three()
     question = "What subsidy does an enterprise get that leads the drafting of an industry standard for intelligent manufacturing?"
     assert selected_figures(question, standards) == ["20万元"]
     assert selected_figures("主导制订国家标准的企业补贴多少？", standards) == ["50万元"]
+
+
+def test_a_home_whose_floor_area_no_tier_writes_is_of_the_tier_whose_band_holds_it():
+    by_area = (
+        "建筑面积90平方米以下户型的,给予5000元/套补贴;建筑面积90平方米以上(含90平方米)至144平方米以下户型的,"
+        "给予10000元/套补贴;建筑面积144平方米以上户型的,给予15000元/套补贴。"
+    )
+    assert selected_figures("What one-off subsidy per unit is paid for a newly built home of 120 square metres?", by_area) == ["10000元/套"]
+    assert selected_figures("买一套160平方米的新建住房每套补贴多少？", by_area) == ["15000元/套"]
+    assert selected_figures("买一套80㎡的新建住房每套补贴多少？", by_area) == ["5000元/套"]
+
+
+def test_a_class_list_after_a_colon_with_half_width_semicolons_gives_each_class_its_figure():
+    vouchers = (
+        "符合条件的人才可申请人才房票,房票金额为:A类人才一事一议;B类人才150万元;C类人才120万元;D人才80万元;"
+        "E类人才60万元,其中出站后全职留用的博士后75万元;F类人才30万元;G类人才10万元。"
+    )
+    assert selected_figures("对出站后全职留下工作的博士后,人才房票金额是多少?", vouchers) == ["75万元"]
+    assert selected_figures("How large is the housing voucher for a Class F talent?", vouchers) == ["30万元"]
+
+
+def test_a_buyer_without_local_hukou_is_asked_about_the_provision_for_those_without_it():
+    purchase = (
+        "对2022年以来的高校毕业的本市户籍居民,在本市购买家庭唯一住房的,按其所购房屋面积给予150元/平方米购房补贴,最高不超过2万元;"
+        "对非本市户籍居民在本市购买家庭唯一住房的,按其所购房屋面积给予300元/平方米购房补贴,最高不超过4万元。"
+    )
+    question = "A buyer without local hukou buys a home as the family's only home. What is the most the purchase subsidy pays?"
+    assert selected_figures(question, purchase) == ["300元/平方米、最高不超过4万元"]  # the rate with its total
+
+
+def test_a_person_of_a_class_the_catalogue_defines_is_paid_that_classs_figure():
+    catalogue = (
+        "3.E类人才:具有正高级专业技术职务任职资格人员;博士研究生;潮乡特支I类人才。\n"
+        "4.F类人才:具有副高级专业技术职务任职资格人员;硕士研究生;潮乡特支II类人才。\n"
+        "5.G类人才:全日制普通高校本科毕业生;潮乡特支III类人才。"
+    )
+    amounts = "符合条件的人才可申请人才房票,房票金额为:E类人才60万元;F类人才30万元;G类人才10万元。"
+    question = "How large is the talent housing voucher for someone holding a master's degree?"
+    assert selected_figures(question, catalogue, amounts) == ["30万元"]
+    assert selected_figures("全日制本科毕业生的人才房票金额是多少?", catalogue, amounts) == ["10万元"]
+
+
+def test_a_range_whose_first_end_borrows_the_second_ends_unit_bands_the_tier():
+    relocation = (
+        "对搬迁落户我县的机械制造龙头项目,搬迁费用超过50万元的,按搬迁费用给予生产设备搬迁费用扶持,其中:\n\n"
+        "50(含50)-100万元的给予20万元扶持;\n\n100(含100)-200万元的给予40万元扶持;\n\n200(含200)-300万元的给予80万元扶持;"
+    )
+    question = "A machinery project spends RMB 1.5 million moving its equipment into the county. How much relocation support does it get?"
+    assert selected_figures(question, relocation) == ["40万元"]

@@ -1,6 +1,7 @@
 """Tiers by amount ("分档"): "实际到位注册资本金在10亿元及以上的，补助1000万元；10亿元以下、7亿元及以上的，补助800万元",
-"1亿元（含1亿元）至2亿元的，补助150万元", "纳税总额超过5万元，可给予10万元". A question stating a value ("注册资本金为8亿元",
-"operating funds of RMB 150 million") is about the tier whose band holds it, though no tier writes that value."""
+"1亿元（含1亿元）至2亿元的，补助150万元", "纳税总额超过5万元，可给予10万元"; and by a measure: "建筑面积90平方米以上（含90平方米）
+至144平方米以下户型的，给予10000元/套补贴". A question stating a value ("注册资本金为8亿元", "operating funds of RMB 150
+million", "a home of 120 square metres") is about the tier whose band holds it, though no tier writes that value."""
 
 from __future__ import annotations
 
@@ -28,14 +29,38 @@ def direction(text: str, figure: Figure) -> str:
     return ""
 
 
+# Measures a tier may be banded by, as the figure's next words write them: area, power.
+_MEASURES = (
+    ("m2", re.compile(r"^\s*(?:平方米|平米|㎡|m2|m²|(?i:square[- ]met(?:re|er)s?|sq\.?\s*m\b))")),
+    ("kW", re.compile(r"^\s*(?:千瓦(?!时)|(?i:kw\b))")),
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # the currency of an amount, else the measure ("m2")
+
+
+def quantity(text: str, figure: Figure) -> Quantity | None:
+    """An amount, or a count followed by a measure ("120 square metres", "90平方米"); None for anything else."""
+    if figure.kind == "amount":
+        return Quantity(figure.value, figure.currency)
+    if figure.kind == "count":
+        after = text[figure.end : figure.end + 16]
+        unit = next((name for name, pattern in _MEASURES if pattern.match(after)), "")
+        return Quantity(figure.value, unit) if unit else None
+    return None
+
+
 @dataclass(frozen=True)
 class Band:
     low: float | None
     high: float | None
-    currency: str
+    unit: str
 
-    def holds(self, value: Figure) -> bool:
-        if value.currency != self.currency:
+    def holds(self, value: Quantity) -> bool:
+        if value.unit != self.unit:
             return False
         return (self.low is None or value.value >= self.low * (1 - 1e-9)) and (
             self.high is None or value.value <= self.high * (1 + 1e-9)
@@ -43,33 +68,51 @@ class Band:
 
 
 def band_of(text: str, granted: tuple[Figure, ...]) -> Band | None:
-    """The band of amounts ``text`` sets as its condition, not counting the ``granted`` figures; None when it
-    bounds no amount."""
+    """The band of amounts (or of a measure) ``text`` sets as its condition, not counting the ``granted``
+    figures; None when it bounds none."""
     figures = [f for f in find_figures(text) if f.kind in ("amount", "count") and not any(figures_match(f, g) for g in granted)]
     low = high = None
-    currency = ""
+    unit = ""
     for i, figure in enumerate(figures):
         after = figures[i + 1] if i + 1 < len(figures) else None
-        if after is not None and after.kind == "amount" and _RANGE_BETWEEN.fullmatch(text[figure.end : after.start]):
-            low, high, currency = figure.value, after.value, after.currency  # "3000万～5000万元": the unit is the second's
+        end = quantity(text, after) if after is not None else None
+        if end is not None and _RANGE_BETWEEN.fullmatch(_without_unit(text[figure.end : after.start])):
+            # "3000万～5000万元", "100(含100)-200万元": the unit is the second's, and so is its 万 when the first has none
+            scale = _multiplier(after) if figure.kind == "count" and after.kind == "amount" else 1.0
+            low, high, unit = figure.value * scale, end.value, end.unit
             break
-        if figure.kind != "amount":
+        measured = quantity(text, figure)
+        if measured is None or unit and measured.unit != unit:
             continue
         side = direction(text, figure)
         if side == "below":
-            high, currency = figure.value if high is None else min(high, figure.value), figure.currency
+            high, unit = measured.value if high is None else min(high, measured.value), measured.unit
         elif side == "above":
-            low, currency = figure.value if low is None else max(low, figure.value), figure.currency
-    return Band(low, high, currency) if currency and (low is not None or high is not None) else None
+            low, unit = measured.value if low is None else max(low, measured.value), measured.unit
+    return Band(low, high, unit) if unit and (low is not None or high is not None) else None
 
 
-def in_band(bands: list[Band | None], values: list[Figure], series: list[int]) -> list[bool] | None:
+def _multiplier(amount: Figure) -> float:
+    """What the amount's written number is multiplied by: 10000 for "200万元"."""
+    number = re.match(r"\d+(?:\.\d+)?", amount.text.replace(",", ""))
+    return amount.value / float(number.group()) if number and float(number.group()) else 1.0
+
+
+def _without_unit(gap: str) -> str:
+    """The words between a range's two figures without the first one's measure ("90平方米以上（含90平方米）至")."""
+    for _, pattern in _MEASURES:
+        gap = pattern.sub("", gap, count=1)
+    return re.sub(r"[（(]\s*含\s*\d+(?:\.\d+)?\s*(?:平方米|㎡|千瓦)?\s*[）)]", "", gap)
+
+
+def in_band(bands: list[Band | None], question: str, values: list[Figure], series: list[int]) -> list[bool] | None:
     """Per tier, whether its band holds every value the question states; None when that tells nothing (no
     tier has a band, or every banded tier holds them or none does). ``series``: which passage each tier is of."""
-    amounts = [v for v in values if v.kind == "amount"]
+    units = {band.unit for band in bands if band is not None}
+    amounts = [q for v in values if (q := quantity(question, v)) is not None and q.unit in units]
     if not amounts or not any(bands):
         return None
-    holds = [band is not None and all(band.holds(v) for v in amounts) for band in bands]
+    holds = [band is not None and all(band.holds(v) for v in amounts if v.unit == band.unit) for band in bands]
     # the narrowest band of its series holding them: "首次超过30亿元" is the 超过30亿元 tier, though 超过10亿元
     # holds it too; another passage's series (实到外资1000万-2000万美元) is judged by its words, not its width
     holds = [

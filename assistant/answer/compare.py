@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from assistant.answer.evidence import Relevance, Sentence, content_words
 from assistant.answer.ground import TOPIC_MARGIN, Scope
-from assistant.answer.provisions import offers, select
+from assistant.answer.offers import offers
+from assistant.answer.provisions import select
 from assistant.answer.question import asked_of
 from assistant.answer.repair import quote_floor
 from assistant.answer.subject import shares_subject, subject_terms

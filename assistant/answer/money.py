@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from assistant.answer.ground import Scope
-from assistant.answer.provisions import Offer, Selection, offers, select, states_selected
+from assistant.answer.offers import Offer, Selection, offers
+from assistant.answer.provisions import select, states_selected
 from assistant.answer.question import Question
 from assistant.answer.repair import quote
 from assistant.answer.verify import Verification, verify_answer

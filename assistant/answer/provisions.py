@@ -1,7 +1,6 @@
-"""Figures from records for money questions: the funding provisions of the retrieved passages
-(``funding.extract``), each item of a 分别/依次 list ("对认定为国家级、省级、市级企业技术中心的，分别给予100万元、
-50万元、20万元奖励") or of a "一等奖50万元、二等奖30万元" run with its own figure and its own words, and the one
-the question's words select.
+"""Figures from records for money questions: of the offers of the retrieved passages (``offers``: each funding
+provision, each item of a 分别/依次 list or of a "一等奖50万元、二等奖30万元" run, with its own figure and its own
+words), the one the question's words select.
 
 Selection is lexical, on the question's subject terms (Chinese, or English rendered into Chinese by
 ``translate``): each provision scores the IDF-weighted terms its own words hold (its clause, its list item's
@@ -18,161 +17,21 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from assistant.answer.bands import band_of, direction, in_band
-from assistant.answer.classes import asked_classes, names_another_class, spelled_ranks
+from assistant.answer.classes import asked_classes, member_classes, names_another_class
+from assistant.answer.evidence import unwrapped
 from assistant.answer.lists import list_labels
+from assistant.answer.offers import Offer, Selection, bounds_the_rate_of, with_its_cap
 from assistant.answer.question import Question
 from assistant.answer.subject import subject_terms, term_in
-from assistant.funding.extract import Provision, extract_provisions, table_header_start, tidy
-from assistant.text.numbers import Figure, figures_match, find_figures, sentence_spans
+from assistant.text.numbers import Figure, figures_match, find_figures
 from assistant.text.translate import Term
-
-if TYPE_CHECKING:
-    from assistant.answer.ground import Scope
 
 MIN_SHARE = 0.5  # the best provision must hold this share of the question's term weight (as subject_coverage)
 CONTEXT_WEIGHT = 0.5  # a term only in the heading or the sentence before counts half
 MAX_TABLE_ROWS = 6
-_PER_UNIT = re.compile(r"\s*(?:/|每)\s*(?:千瓦时|千瓦|瓦|度|平方米|台|套|人|家|年|个|kWh|kW|W)")
-_REVISED_FROM = re.compile(r"\s*(?:/\s*[\u4e00-\u9fffA-Za-z]{1,3})?\s*(?:调整|提高|提升|降低|下调|上调|降)(?:至|为|到)")
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A provision of a retrieved passage, with the words that tell it from its neighbours."""
-
-    n: int  # the passage's number
-    provision: Provision
-    sentence: str  # the sentence stating it, verbatim
-    label: str  # its own item of a list ("省级"), "" when it is not one
-    own: str  # its own words: the clause, with a list's other items left out
-    context: str  # the heading and the sentence before
-
-    @property
-    def figures(self) -> tuple[Figure, ...]:
-        return tuple(find_figures(self.provision.ratio_text)) + tuple(find_figures(self.provision.cap_text))
-
-    @property
-    def stated(self) -> str:
-        """ "最高30%、最高500万元", "0.2元/瓦": the figures as the provision writes them, with a per-unit rate."""
-        return "、".join(self.parts)
-
-    @property
-    def parts(self) -> list[str]:
-        """Its ratio and its cap (with a per-unit rate), each as written."""
-        cap = self.provision.cap_text
-        at = self.sentence.find(cap) if cap else -1
-        unit = _PER_UNIT.match(self.sentence, at + len(cap)) if at >= 0 else None
-        return [tidy(p) for p in (self.provision.ratio_text, cap + (unit.group().strip() if unit else "")) if p]
-
-
-@dataclass(frozen=True)
-class Selection:
-    offers: tuple[Offer, ...]  # one: the answer; several: equally plausible look-alikes
-    matched: tuple[str, ...]  # the question's words they hold
-
-
-def offers(scope: Scope) -> list[Offer]:
-    """Every provision of the passages that speak for the question's places, in retrieval order."""
-    numbers = sorted(scope.eligible) if scope.question.places else range(1, len(scope.hits) + 1)
-    out: list[Offer] = []
-    for n in numbers:
-        hit = scope.hits[n - 1]
-        heading = str(hit.metadata.get("section", "")).split(" > ")[-1].strip()
-        out += [Offer(n, *rest) for rest in _passage_offers(hit.text, heading)]
-    return out
-
-
-@lru_cache(maxsize=512)
-def _passage_offers(text: str, heading: str) -> tuple[tuple, ...]:
-    found = extract_provisions(text)
-    out, previous, starts, series = [], "", [], ""
-    for start, end in sentence_spans(text):
-        sentence = text[start:end]
-        header = table_header_start(text, start)  # a table's row: the sentence before the table and its header
-        if header is not None and (before := [s for s in starts if s < header]):
-            previous = text[before[-1] : start]
-        starts.append(start)
-        # a tier that opens with its band ("10亿元以下、7亿元及以上的，补助800万元；") is of the series its lead sentence
-        # names ("根据实际到位注册资本金分档予以开办补助，…10亿元及以上的，补助1000万元；"): that sentence is its context
-        tier = bool(_OPENS_WITH_BAND.match(sentence))
-        series = series if tier else sentence
-        mine = [
-            p
-            for p in found
-            if start <= _first_figure(p, text) < end
-            and (p.cap_text or p.ratio_text)
-            and not _superseded(p, text)
-            and not _threshold(p, text)
-        ]
-        at = [_first_figure(p, text) - start for p in mine]
-        labels = list_labels(sentence, at)
-        for i, (provision, label) in enumerate(zip(mine, labels)):
-            own = _own_words(sentence, provision, label, labels, _stretch(sentence, at, i))
-            lead = sentence[: at[0]] if i else ""  # what the sentence says before its first figure is every one's
-            before = f"{series} {previous}" if tier and series != previous else previous
-            out.append((provision, sentence, label[0] if label else "", own, f"{heading} {before} {lead}"))
-        previous = sentence
-    return tuple(out)
-
-
-_OPENS_WITH_BAND = re.compile(r"[\s（(]*\d[\d.,]*\s*(?:万|亿)?(?:元|美元)")
-
-
-def _superseded(p: Provision, text: str) -> bool:
-    """ "奖励标准由0.15元/千瓦时调整至0.25元/千瓦时": the figure a revision replaces is no provision."""
-    at = text.find(p.cap_text, p.start) if p.cap_text else -1
-    return at >= 0 and bool(_REVISED_FROM.match(text, at + len(p.cap_text)))
-
-
-_BOUND_OF_CONDITION = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及|或)?(?:以上|以下|以内)")
-
-
-def _threshold(p: Provision, text: str) -> bool:
-    """ "总投资500万元（含）以上，1000万元（不含）以下的项目…给予支持": a bound of the condition, not a cap."""
-    at = text.find(p.cap_text, p.start) if p.cap_text else -1
-    return not p.ratio_text and at >= 0 and bool(_BOUND_OF_CONDITION.match(text, at + len(p.cap_text)))
-
-
-def _first_figure(p: Provision, text: str) -> int:
-    """Where the provision's first figure stands in the passage."""
-    first = p.ratio_text or p.cap_text
-    at = text.find(first, p.start, p.end + 1) if first else -1
-    if at < 0:  # the extractor tidies line breaks away: find the figure itself
-        figures = find_figures(text[p.start : p.end])
-        return p.start + (figures[0].start if figures else 0)
-    return at
-
-
-def _stretch(sentence: str, at: list[int], i: int) -> str:
-    """The words from the figure before the ``i``-th (or the sentence's start) to the end of the ``i``-th's clause:
-    a condition stands before its figure ("仅实现一级数据采集的，奖励5万元，同时实现二、三级数据采集的，奖励10万元").
-    Figures with no words between them ("择优给予100万元、50万元、30万元") share the words before the first."""
-    begin = 0
-    for j in range(i, 0, -1):
-        figures = find_figures(sentence[at[j - 1] :])
-        after = at[j - 1] + (figures[0].end if figures else 0)
-        if re.search(r"[\u4e00-\u9fffA-Za-z]", sentence[after : at[j]]):
-            begin = after
-            break
-    stop = re.search(r"[，,；;。]", sentence[at[i] :])
-    return sentence[begin : at[i] + stop.start() if stop else len(sentence)]
-
-
-def _own_words(sentence: str, provision: Provision, label, labels, stretch: str) -> str:
-    if label and label[1]:  # a distributed list: the sentence with only this item
-        others = [other[0] for other in labels if other and other[0] != label[0]]
-        own = spelled_ranks(sentence)  # "A、B、C类" → "A类、B类、C类", so each item's own holds its class only
-        for other in others:
-            own = own.replace(other, " ")
-        return f"{label[1]} {own}"
-    if len(labels) > 1:  # several provisions in one sentence: each has its own stretch of it
-        return f"{label[0] if label else ''} {stretch} {provision.item} {provision.recipient}"
-    return f"{sentence} {provision.item} {provision.recipient}"
 
 
 def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selection | None:
@@ -185,8 +44,15 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     stated = find_figures(q.text)
     bounds = [f for f in stated if direction(q.text, f)]  # "not more than RMB 100,000": a tier's bound, not its grant
     found = [o for o in found if not _restates([f for f in stated if f not in bounds], o)]
-    found = [o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)] or found
+    # "a buyer without Ningguo hukou": a provision stating that lack ("非宁国市户籍居民") is the one asked about;
+    # else one holding what is not asked is not ("not through vouchers")
+    found = [o for o in found if any(_denied(t, _up_to(o)) for t in negated)] or [
+        o for o in found if not any(term_in(t, f"{o.own} {o.context}") for t in negated)
+    ] or found
     classes = asked_classes(terms)  # "B类" asked: a row or item naming only other classes is out
+    if not classes and len(members := member_classes(terms, passages)) == 1:  # "硕士研究生" is listed under F类
+        (member, naming), = members.items()  # the words naming the member are now its class
+        classes, terms = [member], [*(t for t in terms if t not in naming), Term(member, (member,))]
     found = [o for o in found if not names_another_class(f"{o.label} {o.own}", classes)] or found
     graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
     graded = _named_items(terms, graded) or graded
@@ -195,10 +61,12 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     # band holds it.
     conditions = _condition_figures(q, found)
     ranged = len([f for f in stated if f.kind == "amount"]) > 1
-    inside = None if conditions and not ranged else in_band([band_of(o.own, o.figures) for o in found], stated, [o.n for o in found])
+    inside = None if conditions and not ranged else in_band([band_of(o.own, o.figures) for o in found], q.text, stated, [o.n for o in found])
     conditions = conditions if inside is None else []
     graded = [o for o, ok in zip(found, inside or []) if ok and o in graded] or graded
     graded = [o for o in graded if not _bound_the_other_way(q.text, o.own, conditions)] or graded
+    if not (terms or conditions) and inside and len(held_by := [o for o, ok in zip(found, inside) if ok]) == 1:
+        return Selection((held_by[0],), ())  # "买一套80㎡的住房": the one tier whose band holds it, no word needed
     if not (terms or conditions) or not found:
         return None
     own = [[term_in(t, o.own) for t in terms] + [_holds(o.own, f, o) for f in conditions] for o in found]
@@ -236,11 +104,14 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         return None
     mine = own[found.index(distinct[0])]
     names = [t.english for t in terms] + [f.text for f in conditions]
+    distinct = [with_its_cap(offer, found) for offer in distinct]
+    distinct = [o for o in distinct if not any(bounds_the_rate_of(other, o) for other in distinct)]  # the cap once
     return Selection(tuple(distinct), tuple(name for name, a in zip(names, mine) if a))
 
 
 _NEGATION = re.compile(
-    r"(?i)\b(?:not|excluding|except|other than|rather than|apart from|without)\b(?:\s+(?:through|via|by|with|from|"
+    r"(?i)\bwithout\s+(?:an?\s+|the\s+|any\s+)?([\w'-]+(?:\s+[\w'-]+)?)"  # "a buyer without local hukou buys…"
+    r"|\b(?:not|excluding|except|other than|rather than|apart from)\b(?:\s+(?:through|via|by|with|from|"
     r"including|counting|as))?\s+([^,.;:?!()]{2,40})"
     r"|(?:不含|不包括)([\u4e00-\u9fff]{2,12}?)(?=[，,。；;？?）)])|除了?([\u4e00-\u9fff]{2,12}?)(?:以外|之外|外)"
 )
@@ -254,8 +125,26 @@ def _without_negated(q: Question) -> tuple[Question, list[Term]]:
         return q, []
     rest = replace(q, asked=_NEGATION.sub("，", q.about))
     kept = {t.english for t in subject_terms(rest)}
-    negated = [t for t in subject_terms(replace(q, asked="，".join(spans))) if t.english not in kept]
+    # the whole question's terms, not the spans' own: a lower-case span ("without local hukou") would read as a
+    # place name (Hukou County) where the question's capitals say it is none
+    negated = [t for t in subject_terms(q) if t.english not in kept and any(t.english.lower() in s.lower() for s in spans)]
     return rest, negated
+
+
+_DENYING = re.compile(r"(?:非|无|没有|未|不具有|不具备)[\u4e00-\u9fff]{0,6}$")
+
+
+def _up_to(offer: Offer) -> str:
+    """The offer's sentence up to its figure: a cap's recipients are named before the rate it bounds
+    ("对非宁国市户籍居民…给予300元/平方米购房补贴,最高不超过4万元")."""
+    at = offer.sentence.find(offer.stated)
+    return offer.sentence[: at + len(offer.stated)] if at >= 0 else offer.own
+
+
+def _denied(term: Term, text: str) -> bool:
+    """``text`` states the lack of ``term``: "非宁国市户籍居民" of 户籍, "无自有住房" of 住房."""
+    flat = unwrapped(text)
+    return any(_DENYING.search(flat[max(0, m.start() - 8) : m.start()]) for c in term.chinese if c for m in re.finditer(re.escape(c), flat))
 
 
 def _scores(weights: list[float], own: list[list[bool]], near: list[list[bool]], context: float = CONTEXT_WEIGHT) -> list[float]:

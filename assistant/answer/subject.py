@@ -8,8 +8,11 @@ quote (a sentence sharing none of them is about something else).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+import jieba.posseg as pseg
 
 from assistant.answer.classes import chinese_class_terms, english_class_terms, spelled_ranks
 from assistant.answer.evidence import content_words, unwrapped
@@ -40,7 +43,7 @@ TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 # power" is not answered by another annual cap.
 _QUALIFIER_TEXT = (
     "年度 每年 一年 一次性 累计 单个 每家 每个 一家 一个 "
-    "annual annually yearly year years cumulative cumulatively once one-off one-time"
+    "annual annually yearly year years cumulative cumulatively once one-off one-time minimum"
 )
 QUALIFIERS = frozenset(_QUALIFIER_TEXT.split())
 # Short forms questions use for what policy text writes out in full.
@@ -49,7 +52,29 @@ CHINESE_ALIASES = {
     "高企": ("高新技术企业",),
     "首台套": ("首台（套）", "首台(套)", "首台套"),
     "小升规": ("小升规", "达规纳统"),
+    # everyday words for what policy text writes formally
+    "两口子": ("夫妻",),
+    "小两口": ("夫妻",),
+    "买房": ("购房", "购买"),
+    "楼市": ("房地产",),
+    "房租": ("房租", "租金", "租赁"),
+    "孩子": ("子女", "孩子"),
+    "小孩": ("子女",),
+    "老人": ("老年人", "老人"),
 }
+
+
+# Parts of speech that shape a sentence rather than name a subject: conjunctions (如果), pronouns (每个, 其他),
+# adverbs (都, 最多), prepositions, particles, interjections; and a count of one thing (一套, 一对, 两人).
+_SHAPING_FLAGS = ("c", "r", "d", "p", "u", "y", "e", "o")
+_COUNT = re.compile(r"[一两二][套对名个位户家人间]")
+_HOW_LARGE = re.compile(r"(?i)\bhow\s+(?:large|big|high|great)\b")
+
+
+def _shaping_words(text: str) -> frozenset[str]:
+    return frozenset(
+        word for word, flag in pseg.lcut(text) if flag.startswith(_SHAPING_FLAGS) or flag == "m" and _COUNT.fullmatch(word)
+    )
 
 
 def subject_terms(q: Question) -> tuple[Term, ...]:
@@ -65,7 +90,8 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
     if chinese:
         for figure in reversed(find_figures(text)):  # a condition's figure is no subject ("500万到1000万元之间")
             text = text[: figure.start] + " " + text[figure.end :]
-        words = [w for w in content_words(text) if w not in names | TITLE_WORDS and w not in gazetteer().by_chinese]
+        shaping = _shaping_words(text)
+        words = [w for w in content_words(text) if w not in names | TITLE_WORDS | shaping and w not in gazetteer().by_chinese]
         words = [w for w in words if not any(w != other and w in other for other in words)]  # 孵化器, not 孵化 or 化器
         classes = chinese_class_terms(text)
         words = [w for w in words if not any(t.english.startswith(w.upper()) for t in classes)]  # the ii of II类
@@ -75,6 +101,7 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
         if mention.end > mention.start and not all(c.level == "national" for c in mention.candidates):
             text = text[: mention.start] + " " + text[mention.end :]
     skip = frozenset(w for n in names for w in n.lower().split())
+    text = _HOW_LARGE.sub(" ", text)  # "how large is the voucher": a question word, not a large thing
     text, classes = english_class_terms(text)
     return tuple(t for t in terms_of(text, skip) if t.chinese) + tuple(classes)
 

@@ -67,7 +67,7 @@ def extract_provisions(text: str) -> list[Provision]:
         if words.PENALTY.search(sentence):
             continue
         lead_in = not words.FUNDING.search(sentence) and (
-            _under_funding_lead_in(text, start) or row_under_funding_header(text, start)
+            _under_funding_lead_in(text, start) or row_under_funding_header(text, start) or class_after_colon(text, start) is not None
         )
         if not (lead_in or words.FUNDING.search(sentence)):
             continue
@@ -88,6 +88,22 @@ def _under_funding_lead_in(text: str, position: int) -> bool:
         if not words.NUMBERED_LINE.match(line):
             return False
     return False
+
+
+def class_after_colon(text: str, position: int) -> int | None:
+    """Where the granting colon is when the sentence at ``position`` is one class's item of a list run on after
+    it, items apart by semicolons ("房票金额为:A类人才一事一议;B类人才150万元;C类人才120万元;…"); else None."""
+    if not _CLASS_ITEM.match(text, position):
+        return None
+    colon = max(text.rfind(":", 0, position), text.rfind("：", 0, position))
+    run = text[colon + 1 : position]
+    if colon < 0 or re.search(r"[。\n]", run) or not re.search(r"[;；]\s*$", run):
+        return None
+    lead = re.split(r"[。；;\n]", text[max(0, colon - 40) : colon + 1])[-1]
+    return colon if words.FUNDING_COLON.search(lead) and not words.PENALTY.search(lead) else None
+
+
+_CLASS_ITEM = re.compile(r"\s*(?:[A-Z]|IV|VI{0,3}|I{1,3})类?[\u4e00-\u9fff]")
 
 
 def _lines_above(text: str, line_start: int, limit: int = 30):

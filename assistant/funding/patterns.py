@@ -9,6 +9,9 @@ from assistant.text.language import CJK
 
 FUNDING = re.compile(
     r"给予|予以|补贴|补助|奖励|资助|扶持|奖补|贴息|支持|资金|经费|券|基金|兑付|配套|奖金"
+    # what a household or a firm may draw on besides a grant: a housing voucher, a loan ceiling, a tax deduction,
+    # a refund, a provident-fund withdrawal ("最高贷款额度55万元", "按每户每年14400元为限额依次扣减")
+    r"|房票|贷款额度|贷款最高限额|贷款限额|可贷额度|最高贷款|抵减|扣减|减免|返还|退还|提取"
     r"|(?i:subsid|grant|fund|support|reward|award|voucher|incentive|bonus)"
 )
 PENALTY = re.compile(r"罚款|罚金|没收|违法所得|fine[sd]?\b|penalt")
@@ -16,6 +19,7 @@ CLAUSE_BREAK = re.compile(r"[，,：:]")
 GRANT_VERB = re.compile(r"给予|予以|补贴|补助|奖励|资助|扶持|奖补|支持|发放|兑付|(?i:offer|provid|grant|award|subsid)")
 METRIC = re.compile(
     r"投资|营收|营业收入|收入|产值|销售|合同|规模|融资|估值|市值|注册资本|研发投入|采购额|交易额|出口|增加值|总量|市场"
+    r"|缴存|缴纳|纳税|消费"  # what an applicant pays in or spends: "月缴存额在600元以上", "消费满10000元可使用"
     r"|(?i:revenue|sales|turnover|output|investment|market)"
 )
 REACH = re.compile(r"(?:(?<!不)超过|达到|达|突破|(?<!不)高于|满|在|实现|力争|(?i:exceed\w*|reach\w*|over|above))\s*$")
@@ -25,7 +29,7 @@ RANGE_TO = re.compile(r"^\s*[）)]?\s*(?:[（(]\s*含[^）)]{0,12}[）)])?\s*(?:
 # the upper end of one: "…至2亿元的，补助150万元"
 RANGE_FROM = re.compile(r"(?:至|到|～|~|—|–|-)\s*$")
 # "工资补贴标准为：大专学历每人每月1500元，…硕士研究生学历每人每月3500元": a grant's standard listed after a colon
-FUNDING_COLON = re.compile(r"(?:补贴|补助|奖励|资助|扶持|奖补)(?:标准)?(?:为|如下)?\s*[：:]")
+FUNDING_COLON = re.compile(r"(?:补贴|补助|奖励|资助|扶持|奖补|房票金额|贷款额度)(?:标准)?(?:为|如下)?\s*[：:]")
 SHORT_OF = re.compile(r"(?:不足|低于|少于|未达到?|未满)\s*$")
 GRANT_AFTER_CLAUSE = re.compile(r"\s*(?:的)?\s*[，,]\s*(?:可|则|将)?\s*(?:给予|予以|奖励|补助|补贴|资助)")
 GROWTH = re.compile(

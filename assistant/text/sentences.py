@@ -10,7 +10,7 @@ import re
 
 _END = re.compile(
     r"[。！？；!?]+[”’\"'）)\]」』]*|\.(?=\s|$)|\n\s*\n"
-    r"|(?<=[\u4e00-\u9fff\d%）)])\s*;(?=\s*[\u4e00-\u9fff])"  # a half-width ; between Chinese clauses ends one too
+    r"|(?<=[\u4e00-\u9fff\d%）)])\s*;(?=\s*(?:[\u4e00-\u9fff]|(?:[A-Z]|IV|VI{0,3}|I{1,3})类))"  # a half-width ; between Chinese clauses ends one too
     r"|\n(?=[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类)"  # each row of a class table ("B类/按房价总额的15%…") is one
 )
 _CLASS_ROW = re.compile(r"^[ \t]*(?:[A-Z]|IV|VI{0,3}|I{1,3})类", re.M)

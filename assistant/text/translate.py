@@ -76,7 +76,7 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "equipment": ("设备", "装备", "器材", "器械", "装置"),
     "startup": ("初创", "创业"),
     "start-up": ("初创", "创业"),
-    "relocation": ("落户", "迁入"),
+    "relocation": ("搬迁", "落户", "迁入"),
     "incubator": ("孵化器", "孵化"),
     "venue": ("场地",),
     "robot": ("机器人",),
@@ -323,6 +323,17 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "master's": ("硕士",),
     "square metre": ("平方米",),
     "open economy": ("开放型经济", "开放型"),
+    "investment attraction": ("招商引资", "招商"),
+    "hukou": ("户籍", "户口"),
+    "relocate": ("搬迁", "落户", "迁入"),
+    "moving": ("搬迁", "搬运"),
+    "housing voucher": ("房票",),
+    "housing vouchers": ("房票",),
+    "provident fund": ("公积金",),
+    "housing provident fund": ("住房公积金", "公积金"),
+    "household registration": ("户籍", "户口"),
+    "property market": ("房地产市场", "楼市", "房地产"),
+    "real estate": ("房地产",),
     "overseas warehouse": ("海外仓",),
     "overseas warehouses": ("海外仓",),
     "bonded warehouse": ("保税仓",),
@@ -368,7 +379,8 @@ _STOP_TEXT = (
     comparison versus difference differences date dates number numbers size long time times aim aims end ends
     expressed express stay remain remains earlier later certain industry industries published publish effect
     effective take takes took taking subsidises subsidizes subsidised subsidized funded granted awarded rewarded
-    goes go going but yet however"""
+    goes go going but yet however someone somebody anyone anybody choose chooses chose chosen signed hold holds
+    holding"""
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*|[\u4e00-\u9fff]+")
