@@ -162,3 +162,14 @@ def test_places_named_only_as_who_a_measure_is_for_are_no_second_party(services,
     english = answerer.ask("What is Tianhe District's annual cap on rent subsidies for Hong Kong and Macao youth firms?")
     assert not english.text.startswith("|")
     assert any("Hong Kong" in n for n in english.notices)  # the reader sees why it is no comparison
+
+
+def test_a_cell_whose_provision_the_questions_words_do_not_select_is_quoted_not_verified(services, docs_dir):
+    """The Jinhua voucher is paid by class; the passage never says which class a 博士研究生 is. Its most relevant
+    money sentence (the voucher's use cap) answers nothing about a doctorate: the table is for the reader."""
+    jinhua = "金华市人才房票实施办法\n一、人才房票使用金额不超过购房总价款的50%。\n二、房票金额为:B类人才150万元;C类人才120万元。\n"
+    lishui = "丽水市人才购房补贴办法\n一、对新引进的博士研究生，给予最高30万元购房补贴；对硕士研究生，给予最高15万元购房补贴。\n"
+    answerer = answerer_over(services, docs_dir, {"jinhua-vouchers.txt": jinhua, "lishui-housing.txt": lishui})
+    answer = answerer.ask("金华人才房票给博士研究生的金额和丽水给新引进博士研究生的购房补贴上限分别是多少？")
+    assert not answer.refused and "30万元" in answer.text, answer.text
+    assert not answer.verified and answer.badge == "quoted", answer.text

@@ -73,9 +73,12 @@ def comparison_table(scope: Scope, relevance: Relevance, parties: list[Place]) -
         for party in parties:
             party_q = asked_of(scope.question, party)
             aspect = query or " ".join(party_q.aspects) or party_q.text
-            text, quoted = _cell(aspect, party, replace(scope, question=party_q), relevance, owner)
+            text, quoted, picked = _cell(aspect, party, replace(scope, question=party_q), relevance, owner)
             cells.append(text)
             bound = bound and all(shares_subject(party_q, f"{s.heading} {s.text}", among) for s in quoted)
+            # a cap the question's words did not select is the most relevant sentence, for the reader to judge:
+            # "人才房票使用金额不超过购房总价款的50%" is no answer about the voucher of a 博士研究生
+            bound = bound and (picked or len(scope.question.aspects) > 1)
             bound = bound and bool(quoted)  # "not stated" is no finding code bound: the passages may have missed it
         shown = _HEADING_NUMBER.sub("", label).strip() or label
         rows.append(f"| {_escape(shown)} | " + " | ".join(cells) + " |")
@@ -92,10 +95,10 @@ def not_stated(party: Place, chinese: bool) -> str:
 
 def _cell(
     aspect: str, party: Place, scope: Scope, relevance: Relevance, owner: dict[int, Place]
-) -> tuple[str, list[Sentence]]:
-    """The sentence of the party's passages that states the aspect, and the sentences it quotes (none for
-    "not stated"); for money, with the measure's other provisions that are as relevant (a measure often
-    grants several: a voucher, a rent subsidy, a cap)."""
+) -> tuple[str, list[Sentence], bool]:
+    """The sentence of the party's passages that states the aspect, the sentences it quotes (none for
+    "not stated") and whether the question's words selected its provision; for money, with the measure's other
+    provisions that are as relevant (a measure often grants several: a voucher, a rent subsidy, a cap)."""
     numbers = sorted(n for n, p in owner.items() if p == party)
     every = scope.sentences(numbers)
     money = bool(_MONEY_ASPECT.search(aspect))
@@ -104,7 +107,7 @@ def _cell(
     if not pool:
         pool = sentences
     if not pool:
-        return not_stated(party, scope.question.chinese), []
+        return not_stated(party, scope.question.chinese), [], False
     ranked = sorted(zip(relevance.of_sentences(aspect, pool), pool), key=lambda item: -item[0])
     selected = _selected(scope, numbers, every) if money and len(scope.question.aspects) <= 1 else None
     if selected is not None:  # the party's one provision the question's words select: its sentence, like a money answer
@@ -112,10 +115,10 @@ def _cell(
     score, sentence = ranked[0]
     language = detect_language(aspect)  # a heading row is Chinese even when the question is English
     if selected is None and score < quote_floor(language, sentence.text):
-        return not_stated(party, scope.question.chinese), []
+        return not_stated(party, scope.question.chinese), [], False
     same = detect_language(sentence.text) == language
     if same and language == "zh" and not (content_words(aspect) & content_words(sentence.context)):
-        return not_stated(party, scope.question.chinese), []  # nothing of the aspect is in that sentence
+        return not_stated(party, scope.question.chinese), [], False  # nothing of the aspect is in that sentence
     # The same measure's other provisions, when nearly as relevant: listing one more verbatim provision of
     # the cited measure costs little; leaving out the one asked about costs the answer.
     margin = 2 * TOPIC_MARGIN[language if same else "cross"]
@@ -125,7 +128,7 @@ def _cell(
     text = "；".join(_excerpt(s, money, len(chosen)).rstrip("。；;") for s in sorted(chosen, key=lambda s: s.start))
     if not scope.question.chinese:
         text = with_english_figures(text)
-    return f"{_escape(text)} [{sentence.n}]", chosen
+    return f"{_escape(text)} [{sentence.n}]", chosen, selected is not None
 
 
 def _selected(scope: Scope, numbers: list[int], pool: list[Sentence]) -> Sentence | None:
