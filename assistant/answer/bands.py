@@ -99,10 +99,11 @@ def _multiplier(amount: Figure) -> float:
 
 
 def _without_unit(gap: str) -> str:
-    """The words between a range's two figures without the first one's measure ("90平方米以上（含90平方米）至")."""
+    """The words between a range's two figures without the first one's measure ("平方米）至" of "90平方米以上（含90平方米）
+    至144平方米": the bracket's own figure splits the gap, so what is left is the bracket's end)."""
     for _, pattern in _MEASURES:
         gap = pattern.sub("", gap, count=1)
-    return re.sub(r"[（(]\s*含\s*\d+(?:\.\d+)?\s*(?:平方米|㎡|千瓦)?\s*[）)]", "", gap)
+    return gap
 
 
 def in_band(bands: list[Band | None], question: str, values: list[Figure], series: list[int]) -> list[bool] | None:

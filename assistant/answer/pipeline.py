@@ -286,10 +286,9 @@ class Answerer:
             weak = weakly_bound(q, scope, check)
             if missing and weak:
                 return self.not_mentioned(question, q, scope, missing, notices)
-            badge = self.quoted_for_missing(missing, notices)
-            if not badge and weak:
+            if weak:
                 notices.append("The provision stating this figure holds few of the question's words: it may be about something else.")
-                badge = QUOTED
+            badge = QUOTED if weak else self.quoted_for_missing(missing, notices)
             return self._answer(question, q, text, False, scope, check, notices, badge)
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
