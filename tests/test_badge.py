@@ -99,6 +99,10 @@ def test_a_figure_asked_in_hours_is_no_money_question_and_its_figure_is_verified
     question = "What is the cap on rewarded electricity per project, expressed in generation hours?"
     assert analyse(question).kind == "figure" and analyse("奉贤新城规划面积有多少平方公里？").kind == "figure"
     assert analyse("What is the cap on the reward per kWh?").kind == "money"
+    assert analyse("Until what date can employers claim the one-off job-expansion subsidy?").kind == "figure"
+    assert analyse("沈阳一次性扩岗补助什么时候截止?").kind == "figure", "a date, though a subsidy is named"
+    assert analyse("When does Beijing pay the subsidy, and how much is it?").kind == "money"
+    assert analyse("济源对新获评4A级旅游景区的一次性奖补是多少?").kind == "money", "奖补 is a grant"
     answer = answered(answerer, question, hits(hours, TALENT), "The cap is 6050 hours [1].")
     assert not answer.refused and answer.verified and "6050" in answer.text
 

@@ -173,3 +173,12 @@ def test_a_cell_whose_provision_the_questions_words_do_not_select_is_quoted_not_
     answer = answerer.ask("金华人才房票给博士研究生的金额和丽水给新引进博士研究生的购房补贴上限分别是多少？")
     assert not answer.refused and "30万元" in answer.text, answer.text
     assert not answer.verified and answer.badge == "quoted", answer.text
+
+
+def test_a_clause_naming_only_its_place_asks_nothing_of_its_own():
+    """ "X in Qianjiang compared with Wuhan?": Wuhan is asked the same thing, not "compared with"."""
+    from assistant.answer.question import analyse
+
+    assert analyse("What is the maximum support for a product launch event in Qianjiang compared with Wuhan?").party_asks == ()
+    asks = analyse("嘉定区的办法按什么比例承担？静安区不超过多少比例？").party_asks
+    assert asks == ("嘉定区的办法按什么比例承担？", "静安区不超过多少比例？")

@@ -109,6 +109,7 @@ def test_issued_day_a_trial_term_and_what_is_repealed():
         ("本办法自2024年12月1日起施行，于2028年12月31日截止。", "2024-12-01", "2028-12-31"),
         ("八、本规定实行年限为2016至2020年，由管委会负责解释。", "", "2020-12-31"),
         ("本政策执行期限为2021年—2023年。", "", "2023-12-31"),
+        ("以上政策未特别注明实施期限的,施行有效期至2023年12月31日。", "", "2023-12-31"),  # the above: this document's
     ],
 )
 def test_validity_clauses(text, effective, expires):
@@ -252,6 +253,12 @@ def test_fact_questions_are_asked_for():
     assert asked_facts("How long do the district's measures stay in force?") == ["expires_date"]
     assert asked_facts("该办法由谁印发？") == ["issuers"]
     assert asked_facts("推进建设的协调机构由谁牵头？") == [], "who leads a body is not who issued the document"
+    assert asked_facts("When does the opinion take effect, and which earlier document does it repeal?") == [
+        "repeals",
+        "effective_date",
+    ], "both parts are asked; only a number or issuer would be the repealed document's"
+    assert asked_facts("On what date did the municipal government sign the notice?") == ["issued_date"]
+    assert asked_facts("When will the city issue the second batch of vouchers?") == [], "an event, not the document's date"
 
 
 def test_a_fact_question_is_answered_from_the_metadata_without_the_model(library):

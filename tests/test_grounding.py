@@ -12,8 +12,8 @@ from assistant.answer import Answerer
 from assistant.answer.evidence import Relevance
 from assistant.answer.ground import ground
 from assistant.answer.guard import MIN_SUBJECT_COVERAGE, subject_coverage
-from assistant.answer.pipeline import render
 from assistant.answer.question import analyse
+from assistant.answer.rendering import render
 from assistant.answer.repair import extractive_answer
 from assistant.places import gazetteer
 from assistant.search.embeddings import cross_lingual_support
@@ -95,6 +95,10 @@ def test_english_answers_show_chinese_figures_in_both_forms_and_quotes_stay_verb
     quoted = "Up to 500万元 [1]. The passage says: “最高 500万元采购补贴” [1]."
     assert render(quoted, q) == "Up to 500万元 (RMB 5 million) [1]. The passage says: “最高 500万元采购补贴” [1]."
     assert render("最高 500万元 [1]。", analyse("最高多少？")) == "最高 500万元 [1]。"
+    written = "A rent subsidy of 1500 yuan per month and RMB 25000 a year [1]. The passage says: “每月1500元” [1]."
+    assert render(written, q) == (
+        "A rent subsidy of 1,500 yuan per month and RMB 25,000 a year [1]. The passage says: “每月1500元” [1]."
+    ), "amounts the model writes in English are grouped as code writes them; years and quotes are left alone"
 
 
 def test_a_chinese_question_whose_subject_no_passage_mentions_is_refused_before_the_model():

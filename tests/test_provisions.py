@@ -71,6 +71,7 @@ def test_look_alike_provisions_the_question_does_not_tell_apart_give_a_cited_tab
     assert all(figure in answer.text for figure in ("100万元", "50万元", "20万元"))
     assert "技术" in answer.text.splitlines()[0], "it says which words of the question they all match"
     assert "800万元" not in answer.text
+    assert answer.badge == "quoted", "a table of look-alikes states no answer: the reader picks the row"
 
 
 def test_list_items_are_read_for_respectively_in_order_and_class_lists():

@@ -29,10 +29,11 @@ def direction(text: str, figure: Figure) -> str:
     return ""
 
 
-# Measures a tier may be banded by, as the figure's next words write them: area, power.
+# Measures a tier may be banded by, as the figure's next words write them: area (m², 亩), power.
 _MEASURES = (
     ("m2", re.compile(r"^\s*(?:平方米|平米|㎡|m2|m²|(?i:square[- ]met(?:re|er)s?|sq\.?\s*m\b))")),
     ("kW", re.compile(r"^\s*(?:千瓦(?!时)|(?i:kw\b))")),
+    ("mu", re.compile(r"^\s*(?:亩|(?i:mu\b))")),
 )
 
 
@@ -46,8 +47,8 @@ def quantity(text: str, figure: Figure) -> Quantity | None:
     """An amount, or a count followed by a measure ("120 square metres", "90平方米"); None for anything else."""
     if figure.kind == "amount":
         return Quantity(figure.value, figure.currency)
-    if figure.kind == "count":
-        after = text[figure.end : figure.end + 16]
+    if figure.kind == "count":  # "10000(不含)平方米": the bound's note may stand between the figure and its measure
+        after = re.sub(r"^\s*[（(]\s*不?含[^）)]{0,10}[）)]", "", text[figure.end : figure.end + 24])
         unit = next((name for name, pattern in _MEASURES if pattern.match(after)), "")
         return Quantity(figure.value, unit) if unit else None
     return None

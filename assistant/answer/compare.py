@@ -24,6 +24,7 @@ from assistant.answer.provisions import select
 from assistant.answer.question import asked_of
 from assistant.answer.repair import quote_floor
 from assistant.answer.subject import shares_subject, subject_terms
+from assistant.answer.units import is_note
 from assistant.places import Place, nearest
 from assistant.text.language import detect_language
 from assistant.text.numbers import with_english_figures
@@ -102,7 +103,7 @@ def _cell(
     numbers = sorted(n for n, p in owner.items() if p == party)
     every = scope.sentences(numbers)
     money = bool(_MONEY_ASPECT.search(aspect))
-    sentences = [s for s in every if not _is_heading(s)]
+    sentences = [s for s in every if not (_is_heading(s) or is_note(s.text, aspect))]
     pool = [s for s in sentences if s.funds] if money else sentences
     if not pool:
         pool = sentences

@@ -39,7 +39,7 @@ _ASKED = (
                            r"who\s+issued|issued\s+by\s+whom|which\s+(?:[a-z]+\s+){0,2}(?:bod(?:y|ies)|departments?|agenc(?:y|ies)|authorit(?:y|ies)|organs?|offices?)\s+(?:issued|published|released)|(?:issuer|issuing\s+(?:body|department|authority|agency))")),
     ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文|发出)|"
                                r"(?:印发|发布|成文|发文|签发)(?:日期|时间|于哪)|(?:when|what\s+date|which\s+day)\b.*\b(?:issued|signed|"
-                               r"published|promulgated|released)\b|(?:issue|issuing|publication)\s+date")),
+                               r"published|promulgated|released)\b|(?:when|what\s+date|which\s+day)\s+did\b.*\b(?:issue|sign|publish|promulgate|release)\b|(?:issue|issuing|publication)\s+date")),
     ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
     ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|试行期|试行多[久长]|(?:实行|执行|实施|施行|适用)年限|哪几年|(?:validity|trial)\s+period|"
@@ -56,7 +56,8 @@ _ENGLISH_FILLER = frozenset(
         "a an the of in on at to for and or is are was were be do does did what which who whom when until how long its "
         "their document documents number no date day issued issue valid validity remain remains effect effective take "
         "takes force still give s version earlier previous repeal repealed this that expire expires expiry expiring "
-        "government body bodies department agency authority office organ",
+        "government body bodies department agency authority office organ sign signed signing issuing notice notices "
+        "circular municipal people people's peoples",
     )
 ) | STOP_WORDS  # and what English questions share with any policy question: measures, support, municipal…
 _CHINESE_FILLER = re.compile(
@@ -70,10 +71,13 @@ _GENERIC = frozenset(re.findall(r"\S+", "关于 印发 通知 管理 理办 办�
 
 
 def asked_facts(text: str) -> list[str]:
-    """The facts a question asks for, in the order answered; a question about what was repealed asks only that
-    (its "document number" is the repealed one's)."""
+    """The facts a question asks for, in the order answered. A question about what was repealed asks that and
+    the dates it names ("when does it take effect, and which document does it repeal?"); its "document number"
+    or issuer is the repealed one's."""
     asked = [name for name, pattern in _ASKED if pattern.search(text)]
-    return ["repeals"] if "repeals" in asked else asked
+    if "repeals" in asked:
+        return [name for name in asked if name not in ("doc_number", "issuers")]
+    return asked
 
 
 def fact_answer(
@@ -219,7 +223,7 @@ _EN = {
     "issued_date": "{S} was issued on {d}",
     "repeals": "{S} repealed {v}",
     "effective_date": "{S} takes effect on {d}",
-    "effective_date/issued": "{S} takes effect on the day it was issued, {d}",
+    "effective_date/issued": "{S} takes effect from the date of issue, {d}",
     "expires_date": "{S} is valid until {d}",
     "expires_date/term": "{S} is valid until {d}, as counted from “{clause}”",
     "expires_date/term_stated": "{S} is valid for {t} from taking effect, until {d}, as counted from “{clause}”",

@@ -79,10 +79,16 @@ def unmentioned_phrases(question: Question, documents: Sequence[str]) -> list:
     """An English question's phrases ("doctoral degree", "charging station") that no chunk of ``documents`` holds
     in any rendering: the question names something those documents never mention, so an answer from them can
     be the source's words for the reader to judge, never Verified. Phrases only: a dictionary phrase names a
-    thing, where a single word's renderings are often too loose to say the documents lack it."""
+    thing, where a single word's renderings are often too loose to say the documents lack it; so does a Chinese
+    term the question writes out ("home-appliance vouchers (家电消费券)")."""
     if question.chinese or not documents:
         return []
-    return [t for t in subject.topic_terms(question) if " " in t.english and not any(subject.term_in(t, d) for d in documents)]
+    return [
+        t
+        for t in subject.topic_terms(question)
+        if (" " in t.english or subject.written_in_chinese(t)) and not any(subject.term_in(t, d) for d in documents)
+    ]
+
 
 
 def states_asked_fact(asked: Sequence[str], text: str) -> bool:

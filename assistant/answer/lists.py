@@ -22,6 +22,8 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
     labels: list[tuple[str, str] | None] = [None] * len(positions)
     if len(positions) < 2:
         return labels
+    if bracketed := _bracketed_labels(sentence, positions):
+        return bracketed
     # the last one before the figures: "对主导、参与各类标准…，其中…每项分别给予" distributes at 分别, not 各
     distributed = ([None] + list(_DISTRIBUTE.finditer(sentence, 0, positions[0])))[-1]
     if distributed:
@@ -44,6 +46,21 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
     return labels if alike and len({label for label, _ in labels}) == len(labels) else [None] * len(positions)
 
 
+_AFTER_FIGURE = re.compile(r"\s*[（(]([\u4e00-\u9fffA-Za-z]{1,12})[）)]")
+
+
+def _bracketed_labels(sentence: str, positions: list[int]) -> list[tuple[str, str]] | None:
+    """ "每人每年3万元(博士)、1.44万元(硕士)、0.72万元(本科)": each figure's item in the brackets after it."""
+    labels = []
+    for position in positions:
+        figure = next(iter(find_figures(sentence[position:])), None)
+        after = _AFTER_FIGURE.match(sentence, position + figure.end) if figure else None
+        if after is None:
+            return None
+        labels.append((after.group(1), ""))
+    return labels if len({label for label, _ in labels}) == len(labels) else None
+
+
 def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     """ "对认定为国家级、省级、市级企业技术中心的，" and 3 figures → the three labels and phrases."""
     clause = re.split(r"[；;。]", before.rstrip(" ，,"))[-1]
@@ -64,18 +81,35 @@ def _distributed_items(before: str, count: int) -> list[tuple[str, str]] | None:
     if len(label_first) > 12 or len(label_first) > 2 * max(map(len, [*middle, last])):
         # "对新引进的…全日制应届博士、硕士、本科生", "对主导制订智能制造国际、国家和行业标准": the item is as long as the others
         label_first = tail
+    if _figure_label(last) and (figures := find_figures(first)):
+        # "不少于300人、600人的": the items are the figures, as many as the others hold ("10万元以上至50万元以下")
+        held = max(len(find_figures(part)) for part in [*middle, last])
+        label_first = first[figures[-min(held, len(figures))].start :]
     prefix = first[: len(first) - len(label_first)]
     end_char = label_first[-1:]
     cut = last.find(end_char) + 1 if end_char and end_char in last else len(last)
     if cut == len(last) and middle and len(last) > (others := max(map(len, [label_first, *middle]))):
         cut = others  # "国际、国家和行业标准": the last item is as long as the others, 标准 is every item's
+    if cut == len(last) and _LEVEL.fullmatch(label_first) and (level := _LEVEL.match(last)):
+        cut = level.end()  # "获批国家、省青年就业见习示范基地": levels, the base is every item's
     label_last, suffix = last[:cut], last[cut:]
     labels = [label_first, *middle, label_last]
     longest = 24 if all(find_figures(label) for label in labels) else 12  # tiers: "100万元以上至300万元以下"
     if not all(0 < len(label) <= longest for label in labels) or len(set(labels)) < len(labels):
         return None
     lead_word = re.sub(r"^[\s（(]*(?:对|向)", "", prefix)
+    if all(_LEVEL.fullmatch(label) for label in labels):  # "国家、省…基地": the levels 国家级, 省级 asked as such
+        labels = [label if label.endswith("级") or label in ("国际", "世界") else f"{label}级" for label in labels]
     return [(label, f"{lead_word}{label}{suffix}".strip(" ，,")) for label in labels]
+
+
+_LEVEL = re.compile(r"国家级?|国际|世界|省部级|省级?|自治区级?|市级?|区级?|县级?")
+
+
+def _figure_label(part: str) -> str:
+    """The figure an item opens with and its unit ("600人" of "600人的大型团队"), or ""."""
+    figures = find_figures(part)
+    return part[: figures[0].end] if figures and figures[0].start == 0 else ""
 
 
 _ORDINAL = r"[一二三四五六七八九十]|[A-Za-z]|\d{1,2}"

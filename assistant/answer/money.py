@@ -12,10 +12,10 @@ import re
 
 from assistant.answer.ground import Scope
 from assistant.answer.offers import Offer, Selection, offers
-from assistant.answer.provisions import select, states_selected
+from assistant.answer.provisions import other_list_item, select, states_selected
 from assistant.answer.question import Question
 from assistant.answer.repair import quote
-from assistant.answer.verify import Verification, verify_answer
+from assistant.answer.verify import QUOTED_SPAN, Verification, verify_answer
 from assistant.text.numbers import figures_match, find_figures
 
 _BOUND = re.compile(r"(.*?)(?:最高不超过|不超过|不高于|最高可达|最高可给予|最高可|最高|最多)\s*(.+)")
@@ -59,6 +59,16 @@ def weakly_bound(q: Question, scope: Scope, check: Verification) -> bool:
         return False
     passages = [f"{h.metadata.get('section', '')}\n{h.text}" for h in scope.hits]
     return select(q, stating, passages) is None
+
+
+def unasked_item(q: Question, check: Verification) -> str:
+    """Why the one provision's figure is an item of a list the question does not name, by the draft check's own
+    reading of lists (``other_list_item``); "" when it names it. Selection weighs words, the check reads item
+    labels: when they disagree, the figure is not bound to what was asked."""
+    if len(check.stating) != 1:
+        return ""
+    own = QUOTED_SPAN.sub(" ", check.text)
+    return other_list_item(q, check.stating[0][1], find_figures(own))
 
 
 def single(q: Question, offer: Offer) -> tuple[str, Verification]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.places import Place, gazetteer
+from assistant.places import Place, gazetteer, remove_places
 
 # Where one party's question ends and the next one's begins: a sentence end, or a contrasting link.
 _CLAUSE_BREAK = re.compile(
@@ -39,7 +39,7 @@ def party_clauses(text: str, parties: Sequence[Place]) -> tuple[str, ...]:
     if lead.strip(" ,，?？。") and pieces:  # a tail naming no party ("…, respectively?") belongs to every clause
         pieces = [(p, f"{c} {lead.strip()}") for p, c in pieces]
     owners = [p for p, _ in pieces]
-    if sorted(p.code for p in owners) != sorted(p.code for p in parties):
+    if sorted(p.code for p in owners) != sorted(p.code for p in parties) or not all(_asks(c) for _, c in pieces):
         return ()
     return tuple(next(c for p, c in pieces if p == party) for party in parties)
 
@@ -70,6 +70,17 @@ def _clauses(text: str) -> list[str]:
         cursor = found.end()
     out.append(text[cursor:])
     return [c for c in out if c.strip()]
+
+
+_LINK_WORDS = re.compile(
+    r"(?i:\b(?:compared|with|to|as|against|versus|vs|while|whereas|and|in|of|for|the|that|those|one|ones|about|"
+    r"how|what|does|do|is|are|it|its|their|s)\b)|而|相比之下|与之相比|相比|对比|比较|和|与|呢|的|[\W_]"
+)
+
+
+def _asks(clause: str) -> bool:
+    """A clause asks something of its own: words besides its place and the links ("compared with Wuhan?" does not)."""
+    return bool(_LINK_WORDS.sub("", remove_places(clause)).strip())
 
 
 def _names(clause: str, party: Place) -> bool:

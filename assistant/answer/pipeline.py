@@ -5,7 +5,6 @@ and streams its events (``answer.events``): ``Passages``, ``Token`` (draft text)
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -18,6 +17,7 @@ from assistant.answer.events import Event, Final, Passages, Token, final_answer
 from assistant.answer.evidence import Relevance
 from assistant.answer.fact_compare import fact_table
 from assistant.answer.facts import asked_facts, fact_answer
+from assistant.answer.figure_kind import KIND_NAMES, states_what_is_asked
 from assistant.answer.ground import MIN_SUPPORT, Scope, ground
 from assistant.answer.guard import (
     MIN_SUBJECT_COVERAGE,
@@ -30,7 +30,7 @@ from assistant.answer.guard import (
     withhold_instructions,
 )
 from assistant.answer.listing import funding_listing, is_listing
-from assistant.answer.money import money_answer, selected, weakly_bound
+from assistant.answer.money import money_answer, selected, unasked_item, weakly_bound
 from assistant.answer.prompts import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.answer.question import (
     EMPTY_QUESTION,
@@ -43,14 +43,16 @@ from assistant.answer.question import (
     swap_place,
     with_document_parties,
 )
-from assistant.answer.repair import extractive_answer, quote, quote_only, refusal_text
+from assistant.answer.rendering import render, with_stated_caps
+from assistant.answer.repair import extractive_answer, quote_only, refusal_text
 from assistant.answer.result import Answer
+from assistant.answer.units import lead_answer
 from assistant.answer.verify import Verification, verify_answer
 from assistant.places import named_in_passage, passage_about, place, remove_places, subtree_codes
 from assistant.search.embeddings import NO_THRESHOLD, UNCALIBRATED_CROSS_LINGUAL_SUPPORT, RelevanceThreshold
 from assistant.search.hybrid import NO_FILTER, Filter, Hit, HybridSearcher
 from assistant.text.language import detect_language
-from assistant.text.numbers import extract_amounts, figures_match, find_figures, with_english_figures
+from assistant.text.numbers import find_figures
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +61,6 @@ PASSAGES_PER_PARTY = 4  # comparisons are built without the model: more passages
 # The model reads the top_k passages; the grounding and the repair weigh twice as many, so a sentence the
 # model was not shown can still answer (and a look-alike it was shown can still be told apart).
 EVIDENCE_FACTOR = 2
-_QUOTED = re.compile(r"“[^”]*”")
-_SPACE_BEFORE_STOP = re.compile(r"(\])\s+([.。；;,，])")
-_UNITS = {"千瓦时": "kWh", "度": "kWh", "千瓦": "kW", "瓦": "W", "平方米": "m²", "台": "unit", "套": "set", "人": "person"}
-_RATE = re.compile(r"(\S+?元) \((RMB [^)]+)\)\s*/\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")")
 
 
 class Answerer:
@@ -125,6 +123,9 @@ class Answerer:
                 scope = self.scope(q, self.searcher.search(q.text, self.top_k, filters))
             yield Final(self._answer(question, q, refusal, True, scope, None, notices))
             return
+        if (led := self.led(question, q, scope, notices)) is not None:  # who leads a measure: the note after it
+            yield Final(led)
+            return
         # comparisons are built from the passages themselves, cell by cell
         if q.kind == "compare":
             yield Final(self.compare(question, q, scope, notices))
@@ -142,6 +143,12 @@ class Answerer:
             return
         # 5.–7. grounding, repair, rendering
         yield Final(self.finish(question, q, scope, "".join(draft), notices))
+
+    def led(self, question: str, q: Question, scope: Scope, notices: list[str]) -> Answer | None:
+        """Which department leads (or is responsible for) a measure, from the note after it (``units``)."""
+        if (found := lead_answer(q, scope)) is None:
+            return None
+        return self._answer(question, q, render(found[0], q), False, scope, found[1], notices)
 
     def listing(self, question: str, q: Question, notices: list[str]):
         """A funding listing, from the funding records: one cited row per provision. Returns False (and yields
@@ -276,7 +283,13 @@ class Answerer:
             missing = self.unmentioned(q, scope, check)
             if missing and len(check.stating) > 1:  # look-alike provisions its other words do not tell apart
                 return self.not_mentioned(question, q, scope, missing, notices)
-            return self._answer(question, q, render(text, q), False, scope, check, notices, self.quoted_for_missing(missing, notices))
+            badge = self.quoted_for_missing(missing, notices)
+            if why := unasked_item(q, check):  # two readings of the question disagree on the item: not bound
+                notices.append(f"The figure is one item of a list the question may not name ({why}).")
+                badge = QUOTED
+            # a table of look-alikes states no answer: the reader picks the row, so nothing asked is bound
+            badge = QUOTED if len(check.stating) > 1 else badge
+            return self._answer(question, q, render(text, q), False, scope, check, notices, badge)
         if check.verified and check.cited and not states_asked_fact(asked_facts(q.text), check.text):
             notices.append("The documents do not state what was asked: the answer named no number or date.")
             return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
@@ -321,48 +334,26 @@ class Answerer:
             if check is not None and not check.verified and quote_only(quoted) != quoted:
                 check = ground(quote_only(quoted), scope, self.relevance)  # a figure before the quote failed: drop it
             if check is not None and check.verified:  # the source's words, for the reader to judge: Quoted
+                if missing := self.unmentioned(q, scope, check):  # about something the documents never mention
+                    return self.not_mentioned(question, q, scope, missing, notices)
                 return self._answer(question, q, render(check.text, q), False, scope, check, notices, QUOTED)
         return self._answer(question, q, refusal_text(q.text, q.chinese, q.places), True, scope, None, notices)
 
     def _answer(self, question, q, text, refused, scope, check: Verification | None, notices, badge="") -> Answer:
         """The answer as shown: ``text`` (rendered) with the verification of what it says and its badge
         (answer.badge); ``badge=QUOTED`` caps it at Quoted (the repair, a table not bound to the subject)."""
+        if not refused and not self.states_kind_asked(q, text, notices):
+            text, refused, check = refusal_text(q.text, q.chinese, q.places), True, None
         verification = replace(check, text=text) if check is not None else None
         checked = verification is not None and verification.verified
         badge = badge_for(refused, checked, badge == QUOTED)
         return Answer(question, q.text, text, refused, scope.hits, verification, notices, [p.label for p in q.places], badge)
 
 
-def render(text: str, q: Question) -> str:
-    """English answers show Chinese figures in both forms ("5000万元 (RMB 50 million)"); quotes stay verbatim."""
-    text = _SPACE_BEFORE_STOP.sub(r"\1\2", text)  # "…costs [1]  ." → "…costs [1]."
-    if q.chinese:
-        return text
-    out, cursor = [], 0
-    for match in _QUOTED.finditer(text):
-        out.append(_per_unit(with_english_figures(text[cursor : match.start()])) + match.group())
-        cursor = match.end()
-    return "".join(out) + _per_unit(with_english_figures(text[cursor:]))
-
-
-def _per_unit(text: str) -> str:
-    """ "0.25元 (RMB 0.25)/千瓦时" → "0.25元/千瓦时 (RMB 0.25 per kWh)": a rate keeps its unit beside its figure."""
-    return _RATE.sub(lambda m: f"{m.group(1)}/{m.group(3)} ({m.group(2)} per {_UNITS[m.group(3)]})", text)
-
-
-def with_stated_caps(check: Verification, q: Question) -> str:
-    """A money answer that leaves out an amount its own sentence states ("最高 30%" where the sentence says
-    "最高 30%、最高 500 万元") gets that sentence quoted after it, so the cap is never half told."""
-    if q.kind != "money":
-        return check.text
-    stated = find_figures(check.text)
-    missing = [
-        (n, sentence)
-        for n, sentence in dict.fromkeys(check.stating)
-        if any(a.figure.kind == "amount" and not any(figures_match(a.figure, f) for f in stated) for a in extract_amounts(sentence))
-    ]
-    if not missing:
-        return check.text
-    lead = " 原文：" if q.chinese else " The passage says: "
-    return check.text.rstrip() + lead + " ".join(quote(sentence, n) for n, sentence in missing)
-
+    @staticmethod
+    def states_kind_asked(q: Question, text: str, notices: list[str]) -> bool:
+        """The answer states the kind of figure asked (``figure_kind``); when not, a notice says so."""
+        if not (kind := states_what_is_asked(q, text)):
+            return True
+        notices.append(f"The question asks for {KIND_NAMES[kind]}; the passages found state nothing of that kind.")
+        return False

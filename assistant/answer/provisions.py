@@ -19,13 +19,15 @@ import math
 import re
 from dataclasses import replace
 
-from assistant.answer.bands import band_of, direction, in_band
+from assistant.answer.bands import band_of, direction, in_band, quantity
 from assistant.answer.classes import asked_classes, member_classes, names_another_class
 from assistant.answer.evidence import unwrapped
+from assistant.answer.figure_kind import kind_asked, states_kind
 from assistant.answer.lists import list_labels
 from assistant.answer.offers import Offer, Selection, bounds_the_rate_of, with_its_cap
 from assistant.answer.question import Question
 from assistant.answer.subject import subject_terms, term_in
+from assistant.places.gazetteer import gazetteer
 from assistant.text.numbers import Figure, figures_match, find_figures
 from assistant.text.translate import Term
 
@@ -44,6 +46,9 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     stated = find_figures(q.text)
     bounds = [f for f in stated if direction(q.text, f)]  # "not more than RMB 100,000": a tier's bound, not its grant
     found = [o for o in found if not _restates([f for f in stated if f not in bounds], o)]
+    kind = kind_asked(q.text)  # "每月标准是多少元": a share is no answer, nor a lump sum to "what rate"
+    if not (found := [o for o in found if states_kind(kind, o.figures, o.stated)]):
+        return None
     # "a buyer without Ningguo hukou": a provision stating that lack ("非宁国市户籍居民") is the one asked about;
     # else one holding what is not asked is not ("not through vouchers")
     found = [o for o in found if any(_denied(t, _up_to(o)) for t in negated)] or [
@@ -55,12 +60,12 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         classes, terms = [member], [*(t for t in terms if t not in naming), Term(member, (member,))]
     found = [o for o in found if not names_another_class(f"{o.label} {o.own}", classes)] or found
     graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
-    graded = _named_items(terms, graded) or graded
+    graded = _named_items(q, terms, graded) or graded
     # A figure a tier writes as the question does picks it by itself ("首次超过30亿元"); a value no tier writes
     # ("注册资本金为8亿元") or a range ("more than RMB 50,000 but not more than RMB 100,000") is of the tier whose
     # band holds it.
     conditions = _condition_figures(q, found)
-    ranged = len([f for f in stated if f.kind == "amount"]) > 1
+    ranged = len([f for f in stated if quantity(q.text, f) is not None]) > 1  # "above 50 mu but no more than 100 mu"
     inside = None if conditions and not ranged else in_band([band_of(o.own, o.figures) for o in found], q.text, stated, [o.n for o in found])
     conditions = conditions if inside is None else []
     graded = [o for o, ok in zip(found, inside or []) if ok and o in graded] or graded
@@ -241,7 +246,7 @@ def _of_the_asked_grade(found: list[Offer], asked: dict[str, tuple[str, ...]]) -
     return found
 
 
-def _named_items(terms: list[Term], found: list[Offer]) -> list[Offer]:
+def _named_items(q: Question, terms: list[Term], found: list[Offer]) -> list[Offer]:
     """The list items the question names ("第二晚" of "住宿第一晚按40元/人…第二晚按60元/人", 硕士研究生 of "对博士研究生、
     硕士研究生、本科生，分别给予…"), with the offers outside any list that hold the naming word: an item named
     wins over a neighbour whose sentence merely mentions it. A word every item of its list holds (家庭 of
@@ -253,11 +258,14 @@ def _named_items(terms: list[Term], found: list[Offer]) -> list[Offer]:
     naming: list[Term] = []
     named: list[Offer] = []
     for items in lists.values():
+        before = len(named)
         for term in terms:
             hit = [o for o in items if _names_label(term, o.label)]
             if hit and len(hit) < len(items):
                 naming.append(term)
                 named += [o for o in hit if o not in named]
+        if len(named) == before and (by_figure := _named_by_figure(q, [o.label for o in items])):
+            named.append(items[by_figure[0]])  # "at least 600 people" names the 600人 item
     if not named:
         return []
     return [o for o in found if o in named or (not o.label and any(term_in(t, o.own) for t in naming))]
@@ -316,6 +324,7 @@ def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
     # a word every item holds (家庭 of 二孩家庭、三孩家庭) names none of them
     terms = [t for t in subject_terms(q) if not all(_names_label(t, label[0]) for label in labels)]
     asked = [i for i, label in enumerate(labels) if any(_names_label(t, label[0]) for t in terms)]
+    asked = asked or _named_by_figure(q, [label for label, _ in labels])
     stated = [f for f in figures if f.kind in ("amount", "percent")]
     if not asked:  # "二孩家庭2万元、三孩家庭3万元" asked "for a family with three children": no silent pick
         items = [i for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)]
@@ -330,6 +339,21 @@ def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
         wrong = next((labels[i][0] for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)), "")
         return f"the figure is the list's {wrong or 'other'} item, not the {labels[asked[0]][0]} one asked about"
     return ""
+
+
+def _named_by_figure(q: Question, labels: list[str]) -> list[int]:
+    """The item whose label holds a figure the question states ("不少于300人、600人的大型团队" asked "at least 600
+    people") or a place it names ("中华老字号、湖北老字号" asked "a Hubei time-honoured brand"); empty unless
+    exactly one does."""
+    stated = [f for f in find_figures(q.text) if f.kind != "year"]
+    mentioned = [m.candidates[0] for m in gazetteer().mentions(q.text) if len(m.candidates) == 1]  # Hubei of Qianjiang too
+    names = {name for p in mentioned for name in (p.short, p.name) if len(name) >= 2}
+    named = [
+        i
+        for i, label in enumerate(labels)
+        if any(figures_match(f, g) for g in find_figures(label) for f in stated) or any(name in label for name in names)
+    ]
+    return named if len(named) == 1 else []
 
 
 def _names_label(term: Term, label: str) -> bool:

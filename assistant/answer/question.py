@@ -18,7 +18,7 @@ _FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|also|那|还有|�
 _MONEY = re.compile(
     r"how much|money|funding|fund\b|cap\b|ceiling|subsid|grant|reward|award|voucher|amount|budget|up to|maximum|"
     r"allowance|stipend|bonus|rebate|津贴|奖金|"
-    r"largest|most\b|support|上限|资金|补贴|补助|奖励|资助|支持|最高|不超过|金额|多少钱|多少元|券",
+    r"largest|most\b|support|上限|资金|补贴|补助|奖补|奖励|资助|支持|最高|不超过|金额|多少钱|多少元|券",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -38,6 +38,11 @@ _OTHER_UNIT_ASKED = re.compile(
     r"enterprises|firms|projects)\b"
     r"|\bin\s+(?:[a-z-]+\s+)?(?:hours|square (?:metres|meters|kilometres|kilometers)|hectares)\b)"
     r"|(?:多少|几)(?:个)?(?:小时|天|周|个月|年|平方米|平方公里|公顷|亩|人|家|项|台)"
+)
+# "Until what date can employers claim the subsidy?": a date, though the question names a subsidy
+_DATE_ASKED = re.compile(
+    r"(?i:\buntil (?:when|what (?:date|day|time|year))|\bby (?:when|what date)|\b(?:what|which) (?:date|day|deadline)\b|"
+    r"\bwhen\b)|截至何时|截止(?:到)?(?:何时|什么时候|哪天)|什么时候|何时|哪一?天|哪年|截止日期|申报期限|(?:哪|什么|哪个)(?:段)?时间段?"
 )
 # "多久…发布一次", "how often": the answer is a frequency, stated by the sentence that says how often.
 _FREQUENCY_ASKED = re.compile(
@@ -134,7 +139,7 @@ def analyse(text: str, indexed: frozenset[str] = frozenset()) -> Question:
         kind = "compare"
     elif _OTHER_UNIT_ASKED.search(text):
         kind = "figure"
-    elif _MONEY.search(text) and (_AMOUNT_ASKED.search(text) or not _KINDS_ASKED.search(text)):
+    elif _MONEY.search(text) and (_AMOUNT_ASKED.search(text) or not (_KINDS_ASKED.search(text) or _DATE_ASKED.search(text))):
         kind = "money"  # "which vouchers does it issue?" asks for names, not an amount
     elif _FIGURE.search(text):
         kind = "figure"

@@ -71,6 +71,17 @@ _COUNT = re.compile(r"[一两二][套对名个位户家人间]")
 _HOW_LARGE = re.compile(r"(?i)\bhow\s+(?:large|big|high|great)\b")
 
 
+_WHEN_ASKED = re.compile(r"(?:哪|什么|哪个|多长)(?:一)?段?时间段?|多久")
+
+
+def _without_place_mentions(text: str) -> str:
+    for mention in reversed(gazetteer().mentions(text)):
+        # "national" is a level of what is asked ("a national-level leading talent", 国家级), not a place to drop
+        if mention.end > mention.start and not all(c.level == "national" for c in mention.candidates):
+            text = text[: mention.start] + " " + text[mention.end :]
+    return text
+
+
 def _shaping_words(text: str) -> frozenset[str]:
     return frozenset(
         word for word, flag in pseg.lcut(text) if flag.startswith(_SHAPING_FLAGS) or flag == "m" and _COUNT.fullmatch(word)
@@ -87,7 +98,9 @@ def subject_terms(q: Question) -> tuple[Term, ...]:
 def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[Term, ...]:
     names = {n for p in places for n in (p.short, p.name, p.english.lower())}
     names |= {w for n in list(names) for w in tokenize(n)}
+    text = _without_place_mentions(text)  # before words are cut: "荣昌区多子女" is not 荣昌/区多/子女
     if chinese:
+        text = _WHEN_ASKED.sub(" ", text)  # "哪段时间", "多长时间": how the question asks, not what about
         for figure in reversed(find_figures(text)):  # a condition's figure is no subject ("500万到1000万元之间")
             text = text[: figure.start] + " " + text[figure.end :]
         shaping = _shaping_words(text)
@@ -96,10 +109,6 @@ def _terms(text: str, chinese: bool, _codes: tuple[str, ...], places) -> tuple[T
         classes = chinese_class_terms(text)
         words = [w for w in words if not any(t.english.startswith(w.upper()) for t in classes)]  # the ii of II类
         return tuple(Term(w, (w, *CHINESE_ALIASES.get(w, ()))) for w in sorted(words)) + tuple(classes)
-    for mention in reversed(gazetteer().mentions(text)):
-        # "national" is a level of what is asked ("a national-level leading talent", 国家级), not a place to drop
-        if mention.end > mention.start and not all(c.level == "national" for c in mention.candidates):
-            text = text[: mention.start] + " " + text[mention.end :]
     skip = frozenset(w for n in names for w in n.lower().split())
     text = _HOW_LARGE.sub(" ", text)  # "how large is the voucher": a question word, not a large thing
     text, classes = english_class_terms(text)
@@ -148,4 +157,16 @@ def coverage(q: Question, texts: Sequence[str]) -> float:
         return 1.0
     held = [sum(term_in(t, text) for text in texts) for t in terms]
     weights = [math.log(1 + (len(texts) + 1) / (1 + n)) for n in held]
+    # a Chinese name an English question writes out ("the one-off job-expansion subsidy (一次性扩岗补助)") is the
+    # user's own word for the subject, exact where the renderings of the words around it are loose
+    weights = [w * WRITTEN_WEIGHT if not q.chinese and written_in_chinese(t) else w for w, t in zip(weights, terms)]
     return sum(w for w, n in zip(weights, held) if n) / sum(weights)
+
+
+WRITTEN_WEIGHT = 3.0
+_WRITTEN_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]{3,}")
+
+
+def written_in_chinese(term: Term) -> bool:
+    """A term an English question writes in Chinese ("(家电消费券)"): the thing's own name, not a rendering."""
+    return bool(_WRITTEN_IN_CHINESE.fullmatch(term.english))

@@ -13,6 +13,9 @@ _CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 _TABLE_STRUCTURE = re.compile(r"\|(?:[^|\[\]\d]*\|)+|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?")
 
 
+QUOTED_SPAN = re.compile(r"“[^”]*”")  # a quote of the source inside an answer: its figures are the source's
+
+
 @dataclass
 class Verification:
     text: str

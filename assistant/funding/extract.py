@@ -245,6 +245,31 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, 
         money.role = "threshold" if "的" in after[:3] else "target"
 
 
+_GRANT_FLOOR = re.compile(r"(?:给予|予以|奖励|补贴|补助|资助|安排)\s*(?:不少于|不低于)\s*$")  # "分别给予不少于500万元、…"
+_CONDITION_AFTER = re.compile(r"\s*(?:及以上|以上|以下)?\s*的(?![，,、]|奖|补|资助|扶持|支持|资金|标准|一次性)")
+_LIST_GAP = re.compile(r"\s*(?:[（(][\u4e00-\u9fffA-Za-z]{1,12}[）)])?\s*[、，,]\s*")
+
+
+def _one_role_per_list(text: str, moneys: list[_Money]) -> None:
+    """ "每人每年3万元(博士)、1.44万元(硕士)、0.72万元(本科)…的标准发放生活补贴": the figures of one list are all
+    granted when one is, however far the first stands from the grant word."""
+    runs: list[list[_Money]] = []
+    for money in moneys:
+        if runs and _LIST_GAP.fullmatch(text[runs[-1][-1].end : money.start]) and money.figure.kind == runs[-1][-1].figure.kind:
+            runs[-1].append(money)
+        else:
+            runs.append([money])
+    for run in runs:
+        before = text[max(0, run[0].start - 12) : run[0].start]
+        bound = (words.REACH.search(before) or words.SHORT_OF.search(before)) and not _GRANT_FLOOR.search(before)
+        if len(run) > 1 and (bound or _CONDITION_AFTER.match(text, run[-1].end)):
+            for money in run:  # "财力贡献超过3000万元、2000万元、1000万元的建筑业企业": the tiers' bounds
+                money.role = "threshold" if money.role in ("cap", "target") else money.role
+        elif any(m.role == "cap" for m in run):
+            for money in run:
+                money.role = "cap" if money.role == "target" else money.role
+
+
 def _groups(text: str, moneys: list[_Money]) -> list[tuple[_Money | None, list[_Money]]]:
     """(ratio, amounts) per provision: a ratio takes the cap right after it; "A、B" amounts stay separate."""
     groups: list[tuple[_Money | None, list[_Money]]] = []
@@ -274,6 +299,7 @@ def _sentence_provisions(text: str, start: int, end: int, heading: str, lead_in:
     moneys = _moneys(text, start, end)
     for money in moneys:
         _classify(text, start, end, money, lead_in)
+    _one_role_per_list(text, moneys)
     thresholds = [
         tidy(text[_clause_start(text, start, m.start) : _clause_end(text, m.end, end)])
         for m in moneys

@@ -19,7 +19,7 @@ _CN_SMALL = r"[一二三四五六七八九十两]{1,3}"
 
 # "本办法" / "本政策" / "本操作办法": a clause about this document, not about a certificate or a subsidy period.
 _THIS = re.compile(
-    r"本[\u4e00-\u9fff]{0,8}?(?:办法|政策|规定|通知|方案|计划|措施|意见|细则|规则|条例|决定|指南|文件|公告|通告|制度|规范|标准)"
+    r"(?:本|以上|上述)[\u4e00-\u9fff]{0,8}?(?:办法|政策|规定|通知|方案|计划|措施|意见|细则|规则|条例|决定|指南|文件|公告|通告|制度|规范|标准)"
     r"|\b(?:this|these|the present)\s+(?:\w+\s+){0,3}?(?:measures|policy|policies|plan|notice|rules|regulations|"
     r"provisions|opinions|guidelines|document|decision|programme|program)\b",
     re.I,

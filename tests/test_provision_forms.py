@@ -1,0 +1,155 @@
+"""Ways policy text states its figures that a question must be matched to, each seen in real local measures:
+labels after their figures, items that are figures or levels, tiers by a list of bounds, a place naming an item,
+a floor granted to every item, and the kind of figure a question asks for. Synthetic passages with the forms of
+the real ones; the embeddings rate every sentence alike, so nothing here rests on dense similarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.figure_kind import AMOUNT, RATE, SHARE, kind_asked
+from assistant.answer.lists import list_labels
+from assistant.funding.extract import extract_provisions
+from assistant.text.numbers import find_figures
+from tests.lexical import answered, hits, lexical_answerer
+from tests.test_provisions import selected_figures
+
+ALLOWANCE = "沈阳市对沈阳户籍在沈首次就业普通高校应届毕业生分别按照每人每年3万元(博士)、1.44万元(硕士)、0.72万元(本科)、0.36万元(专科)的标准发放生活补贴。"
+TOUR_GROUPS = "济源市对组织大型团队引客入济的旅行社给予奖励。一次性组织不少于300人、600人的大型团队,分别给予地接社1万元、3万元奖补。"
+BRANDS = "潜江市支持品牌创建。对获评中华老字号、湖北老字号的企业,分别给予50万元、10万元奖励。"
+BASES = "沈阳市对获批国家、省青年就业见习示范基地的单位,分别按规定给予10万元、5万元一次性奖补。"
+CONTRIBUTION = "广元市对年度财力贡献超过3000万元、2000万元、1000万元、500万元的建筑业企业,分别由企业所在地县(区)财政给予30万元、20万元、10万元、5万元资金奖补。"
+LAND = (
+    "射洪市助力房地产新项目开工建设,对新拍卖的商业、居住用地项目给予奖励。奖励资金按照以下标准发放:项目土地规模低于50亩(含50亩)的给予10万元奖励,"
+    "项目土地规模高于50亩低于100亩(含100亩)的给予20万元奖励,项目土地规模高于100亩的给予30万元奖励。"
+)
+SALES = "射洪市给予房企资金奖励:累计达到5000(含)至8000(不含)平方米的奖励20万元,8000(含)至10000(不含)平方米的奖励30万元,10000(含)平方米以上的奖励50万元。"
+EVENTS = "武汉市经评估认定为重大体育赛事的项目分级(国际性、全国性、省级)分别给予不少于500万元、300万元、100万元奖励。"
+HOUSING = (
+    "淮安市对大专以上学历人才,没有自有住房的,可按照住房保障相关政策申请共有产权房、保障性租赁住房或公租房租赁补贴,"
+    "申请共有产权房保障的,可在政府出资份额最高为保障标准50%的条件下,与政府按份共有产权。"
+)
+
+
+def labels_of(sentence: str) -> list[str]:
+    positions = [f.start for f in find_figures(sentence) if f.kind == "amount"]
+    return [label for label, _ in filter(None, list_labels(sentence, positions[-4:] if "财力" in sentence else positions))]
+
+
+def test_items_named_in_brackets_after_their_figures_get_their_own_figures():
+    assert labels_of(ALLOWANCE) == ["博士", "硕士", "本科", "专科"]
+    assert [p.cap_text for p in extract_provisions(ALLOWANCE)] == ["3万元", "1.44万元", "0.72万元", "0.36万元"], (
+        "the first figures stand far from the grant word, but one list has one role"
+    )
+    assert selected_figures("沈阳对首次就业的硕士毕业生每年发放多少生活补贴？", ALLOWANCE) == ["1.44万元"]
+    assert selected_figures(
+        "How much living allowance per year does Shenyang give a master's graduate in a first job?", ALLOWANCE
+    ) == ["1.44万元"]
+
+
+def test_items_that_are_figures_are_named_by_the_figure_the_question_states():
+    assert labels_of(TOUR_GROUPS) == ["300人", "600人"]
+    question = "In Jiyuan, how much does the ground-handling travel agency receive for a tour group of at least 600 people?"
+    assert selected_figures(question, TOUR_GROUPS) == ["3万元"]
+    answer = answered(lexical_answerer(), question, hits(TOUR_GROUPS), "The agency receives 3万元 [1].")
+    assert answer.verified and "3万元" in answer.text, answer.problems
+
+
+def test_a_place_the_question_names_picks_the_item_it_names():
+    asked = "Under Qianjiang's (Hubei) measures, how much is the award for a Hubei time-honoured brand (湖北老字号)?"
+    assert selected_figures(asked, BRANDS) == ["10万元"]
+    assert selected_figures("潜江对获评老字号的企业奖励多少？", BRANDS) == ["50万元", "10万元"], "no place, no pick"
+
+
+def test_levels_written_once_before_a_shared_base_are_each_an_item():
+    assert labels_of(BASES) == ["国家级", "省级"]
+    assert selected_figures("沈阳市对获批国家青年就业见习示范基地的单位给予多少一次性奖补？", BASES) == ["10万元"]
+    assert selected_figures("沈阳市对省级青年就业见习示范基地奖补多少？", BASES) == ["5万元"]
+
+
+def test_a_list_of_bounds_is_the_tiers_condition_and_a_value_between_two_picks_the_lower_bounds_tier():
+    assert [p.cap_text for p in extract_provisions(CONTRIBUTION)] == ["30万元", "20万元", "10万元", "5万元"]
+    asked = "In Guangyuan, a construction company's annual fiscal contribution is RMB 25 million. How much is its reward?"
+    assert selected_figures(asked, CONTRIBUTION) == ["20万元"]
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "right"),
+    [
+        ("In Shehong, how much is the reward for a project whose land area is above 50 mu but no more than 100 mu?", LAND, "20万元"),
+        ("射洪市房地产项目累计销售9000平方米,房企可获得多少奖励?", SALES, "30万元"),
+    ],
+)
+def test_tiers_by_land_in_mu_and_by_bounds_noted_in_brackets_before_their_measure(question, passage, right):
+    assert selected_figures(question, passage) == [right]
+
+
+def test_a_floor_granted_to_every_item_is_a_grant_not_a_bound():
+    assert [p.cap_text for p in extract_provisions(EVENTS)] == ["500万元", "300万元", "100万元"]
+    assert selected_figures("How much does Wuhan award for a sports event assessed as a major national (全国性) event?", EVENTS) == ["300万元"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("公租房租赁补贴每月标准是多少元?", AMOUNT),
+        ("对所缴契税按多大比例给予补贴?", SHARE),
+        ("What percentage of the booth fee is covered?", SHARE),
+        ("What mortgage interest subsidy rate does the city pay?", RATE),
+        ("按一定比例给予补贴的最高金额是多少?", ""),
+        ("按投资额的多少比例补贴，最高多少元?", ""),
+    ],
+)
+def test_the_kind_of_figure_a_question_asks_for(question, kind):
+    assert kind_asked(question) == kind
+
+
+def test_a_share_is_no_answer_to_a_question_asking_yuan():
+    answerer = lexical_answerer()
+    question = "淮安市对符合条件人才发放的公租房租赁补贴每月标准是多少元?"
+    assert selected_figures(question, HOUSING) is None
+    answer = answered(answerer, question, hits(HOUSING), "政府出资份额最高为保障标准50% [1]。")
+    assert answer.refused and answer.badge == "not_found", answer.text
+    assert any("amount in yuan" in notice for notice in answer.notices)
+
+
+def test_a_places_name_is_taken_out_before_the_question_is_cut_into_words():
+    """ "荣昌区多子女家庭…哪段时间": jieba would cut 荣昌/区多/子女, and 区多 and 段时间 are no subject of the documents."""
+    from assistant.answer.question import analyse
+    from assistant.answer.subject import subject_terms
+
+    terms = [t.english for t in subject_terms(analyse("荣昌区多子女家庭购房补贴适用于哪段时间内的购房?"))]
+    assert terms == ["子女", "家庭", "购房", "适用"]
+
+
+LISTING = "武汉市对我市在沪深北交易所新上市的企业,分阶段给予最高不超过800万元奖励。"
+FAIR = "济源市举办房地产银企对接活动、房地产交易会等,提振房地产消费信心,全年房地产投资达到33.5亿元。"
+APPLIANCES = "潜江市财政每年安排专项资金支持家电、家居企业促销,按活动期间销售发票金额给予2%奖励,每年补贴最高可达50万元。组织发放消费券。"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "draft"),
+    [
+        ("How many companies does Wuhan aim to get listed on stock exchanges in 2023?", LISTING, "Up to 800万元 [1]."),
+        ("济源示范区多久举办一次房地产交易会?", FAIR, "济源举办房地产交易会 [1]。"),
+    ],
+)
+def test_an_answer_stating_no_figure_of_the_kind_asked_is_a_refusal(question, passage, draft):
+    """A count asked and a reward given, how often asked and no frequency stated: not an answer, whatever its badge."""
+    answer = answered(lexical_answerer(), question, hits(passage), draft)
+    assert answer.refused and answer.badge == "not_found", answer.text
+    assert any("the passages found state nothing of that kind" in notice for notice in answer.notices)
+
+
+def test_a_chinese_term_an_english_question_writes_out_and_the_documents_lack_is_never_answered():
+    """The question writes the thing out (家电消费券); the document pays appliance promotions and issues vouchers,
+    never appliance vouchers: its figure is about something else."""
+    from types import SimpleNamespace
+
+    answerer = lexical_answerer()
+    whole = SimpleNamespace(text=APPLIANCES, chunks=[(0, len(APPLIANCES), 0, 0)])
+    answerer.funding = SimpleNamespace(document=lambda source: whole)
+    question = "What is the total value of the home-appliance consumption vouchers (家电消费券) that Qianjiang issues?"
+    answer = answered(answerer, question, hits(APPLIANCES), "Vouchers worth up to 50万元 [1].")
+    assert answer.refused, answer.text
+    assert any("家电消费券" in notice for notice in answer.notices)
