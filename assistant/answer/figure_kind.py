@@ -88,6 +88,7 @@ def states_what_is_asked(q: Question, answer: str) -> str:
     answer = strip_citations(answer)  # "[1]" is no count
     own = QUOTED_SPAN.sub(" ", answer)
     figures = find_figures(own)
-    if not figures and kind != FREQUENCY or kind == FREQUENCY and not STATED_FREQUENCY.search(own):
+    says = STATED_FREQUENCY.search(own) if kind == FREQUENCY else figures
+    if not says:  # an answer that is only a quote: the quote is its claim
         own, figures = answer, find_figures(answer)
     return "" if states_kind(kind, figures, own) else kind

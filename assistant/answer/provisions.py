@@ -264,8 +264,8 @@ def _named_items(q: Question, terms: list[Term], found: list[Offer]) -> list[Off
             if hit and len(hit) < len(items):
                 naming.append(term)
                 named += [o for o in hit if o not in named]
-        if len(named) == before and (by_figure := _named_by_figure(q, [o.label for o in items])):
-            named.append(items[by_figure[0]])  # "at least 600 people" names the 600人 item
+        if len(named) == before and (by_name := _named_by_figure_or_place(q, [o.label for o in items])):
+            named.append(items[by_name[0]])  # "at least 600 people" names the 600人 item
     if not named:
         return []
     return [o for o in found if o in named or (not o.label and any(term_in(t, o.own) for t in naming))]
@@ -324,7 +324,7 @@ def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
     # a word every item holds (家庭 of 二孩家庭、三孩家庭) names none of them
     terms = [t for t in subject_terms(q) if not all(_names_label(t, label[0]) for label in labels)]
     asked = [i for i, label in enumerate(labels) if any(_names_label(t, label[0]) for t in terms)]
-    asked = asked or _named_by_figure(q, [label for label, _ in labels])
+    asked = asked or _named_by_figure_or_place(q, [label for label, _ in labels])
     stated = [f for f in figures if f.kind in ("amount", "percent")]
     if not asked:  # "二孩家庭2万元、三孩家庭3万元" asked "for a family with three children": no silent pick
         items = [i for i, (_, g) in enumerate(spans) if any(figures_match(f, g) for f in stated)]
@@ -341,7 +341,7 @@ def other_list_item(q: Question, sentence: str, figures: list[Figure]) -> str:
     return ""
 
 
-def _named_by_figure(q: Question, labels: list[str]) -> list[int]:
+def _named_by_figure_or_place(q: Question, labels: list[str]) -> list[int]:
     """The item whose label holds a figure the question states ("不少于300人、600人的大型团队" asked "at least 600
     people") or a place it names ("中华老字号、湖北老字号" asked "a Hubei time-honoured brand"); empty unless
     exactly one does."""
