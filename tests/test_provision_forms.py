@@ -9,6 +9,8 @@ import pytest
 
 from assistant.answer.figure_kind import AMOUNT, RATE, SHARE, kind_asked
 from assistant.answer.lists import list_labels
+from assistant.answer.offers import offers, the_total_cap
+from assistant.answer.question import analyse
 from assistant.funding.extract import extract_provisions
 from assistant.text.numbers import find_figures
 from tests.lexical import answered, hits, lexical_answerer
@@ -153,3 +155,60 @@ def test_a_chinese_term_an_english_question_writes_out_and_the_documents_lack_is
     answer = answered(answerer, question, hits(APPLIANCES), "Vouchers worth up to 50万元 [1].")
     assert answer.refused, answer.text
     assert any("家电消费券" in notice for notice in answer.notices)
+
+
+GRADUATES = "临湘市对首次来临就业的劳动者,在临购买首套自住房的,按全日制硕士研究生3万元、本科毕业生2万元、大专毕业生1.2万元的标准给予一次性购房补贴。"
+TALENTS = "桃源县对全县机关事业单位新引进且在县内购买首套新建住宅的高层次人才,发放购房补贴:博士研究生或正高职称专家6万元,硕士研究生或副高职称专家4万元。"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "right"),
+    [
+        ("临湘市对首次来临就业、购买首套自住房的大专毕业生给予多少一次性购房补贴?", GRADUATES, "1.2万元"),
+        ("桃源县对全县机关事业单位新引进、并在县内购买首套新建住宅的硕士研究生(或副高职称专家),发放多少购房补贴?", TALENTS, "4万元"),
+        ("How much home-purchase subsidy does Taoyuan County give a newly recruited doctoral graduate?", TALENTS, "6万元"),
+    ],
+)
+def test_items_named_before_their_figures_in_one_clause_each_get_their_own_figure(question, passage, right):
+    """No 分别: the names stand before the figures, the words before the first name and after the last figure are
+    every item's, and an item never holds its neighbour's name."""
+    assert selected_figures(question, passage) == [right]
+
+
+STAY_BONUS = "平江县对春节期间在县内规上企业一线岗位坚持工作的外地员工给予专项补贴,补贴标准为每人每天80元,每人最高不超过400元,由企业代为申报。"
+OUTPUT = "醴陵市对一季度工业总产值同比增长10%以上的制造业企业,产值每同比增长1000万元奖励1万元,每家企业最高奖励30万元。"
+BASE_AND_SHARE = "对在本地入统的建筑企业,年度总产值达到上年的,即享受3万元奖励,并且按照总产值增量的0.5%再行奖励,每家企业合计最高不超过20万元。"
+TWO_MEASURES = "对入驻的企业给予5万元补助；对新认定的企业最高奖励20万元。"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "cap"),
+    [
+        ("平江县春节期间坚持在一线岗位工作的外地员工,每人最多能拿多少专项补贴?", STAY_BONUS, "最高不超过400元"),
+        ("What is the most a manufacturer in Liling can receive for growing its first-quarter output?", OUTPUT, "最高奖励30万元"),
+        ("本地入统的建筑企业年度总产值增加的奖励,每家企业合计最多多少?", BASE_AND_SHARE, "最高不超过20万元"),
+    ],
+)
+def test_asked_the_most_a_rate_or_base_award_gives_way_to_the_cap_on_the_total(question, passage, cap):
+    figures = selected_figures(question, passage)
+    assert figures is not None and len(figures) == 1 and figures[0].endswith(cap), figures
+
+
+def test_a_cap_of_another_measure_does_not_bound_the_figure_before_it():
+    answerer = lexical_answerer()
+    q = analyse("入驻企业和新认定企业最多能拿多少?")
+    found = offers(answerer.scope(q, hits(TWO_MEASURES)))
+    assert len(found) == 2 and the_total_cap(q.about, found) == found
+
+
+TOWNS = (
+    "1.自2025年1月1日起至2025年6月30日,符合生育政策的二孩家庭在东城街道、西城街道购买新建商品住房的给予300元/平方米购房补贴,"
+    "在南湖镇购买新建商品住房的给予200元/平方米购房补贴,在北山镇购买新建商品住房的给予150元/平方米购房补贴。"
+)
+TOWNS_LATER = "2.自2025年1月1日起至2025年6月30日,符合生育政策的三孩家庭在东城街道、西城街道购买新建商品住房的给予360元/平方米购房补贴,在南湖镇购买新建商品住房的给予260元/平方米购房补贴。"
+
+
+def test_a_town_the_question_names_picks_the_item_for_that_town():
+    question = "符合生育政策的二孩家庭,在2025年1月1日至2025年6月30日期间于南湖镇购买新建商品住房的,每平方米给予多少购房补贴?"
+    assert selected_figures(question, TOWNS, TOWNS_LATER) == ["200元/平方米"]
+    assert selected_figures("二孩家庭在东城街道购买新建商品住房每平方米补贴多少?", TOWNS) == ["300元/平方米"]

@@ -89,7 +89,8 @@ def _english_bound(stated: str) -> str:
         share = re.fullmatch(r"(.+?)的?\s*(\d[\d.]*\s*[%％])", stated)
         return f"{share.group(2)} of {share.group(1)}" if share else stated
     base = bound.group(1).strip(" 的按照给予")
-    return f"up to {bound.group(2).strip()}" + (f" of {base}" if base else "")
+    figure = re.search(r"\d.*", bound.group(2))  # "最高奖励50万元": the figure, not the grant word before it
+    return f"up to {(figure.group() if figure else bound.group(2)).strip()}" + (f" of {base}" if base else "")
 
 
 def table(q: Question, selection: Selection, scope: Scope) -> tuple[str, Verification]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.classes import spelled_ranks
 from assistant.answer.lists import list_labels
+from assistant.answer.localities import AT_A_LOCALITY
 from assistant.funding.extract import Provision, class_after_colon, extract_provisions, table_header_start, tidy
 from assistant.text.numbers import Figure, find_figures, sentence_spans
 
@@ -136,19 +137,50 @@ def _first_figure(p: Provision, text: str) -> int:
     return at
 
 
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_CLAUSE_MARK = re.compile(r"[，,：:；;]")
+_BARE_GRANT = re.compile(
+    r"^\s*(?:则|即|可)?(?:一次性)?(?:给予|奖励|补贴|补助|资助|发放|奖补|享受)(?:一次性)?(?:奖励|补贴|补助|资助|奖补|支持)?\s*$"
+)
+
+
 def _stretch(sentence: str, at: list[int], i: int) -> str:
     """The words from the figure before the ``i``-th (or the sentence's start) to the end of the ``i``-th's clause:
     a condition stands before its figure ("仅实现一级数据采集的，奖励5万元，同时实现二、三级数据采集的，奖励10万元").
-    Figures with no words between them ("择优给予100万元、50万元、30万元") share the words before the first."""
+    Figures with no words between them ("择优给予100万元、50万元、30万元") share the words before the first. In a run
+    of named items in one clause ("按本科毕业生2万元、大专毕业生1.5万元、中职毕业生1万元的标准给予"), an item ends before the
+    next one's name, and the words after the last item are every item's; so are the words that lead the first
+    item's name ("对…人才,发放购房补贴:博士5万元,硕士3万元"): one item must not hold its neighbours' names, nor the
+    first hold alone what all share (the items may differ only in the town: "二孩家庭在邓埠街道…300元,在中童镇…230元")."""
     begin = 0
     for j in range(i, 0, -1):
-        figures = find_figures(sentence[at[j - 1] :])
-        after = at[j - 1] + (figures[0].end if figures else 0)
-        if re.search(r"[\u4e00-\u9fffA-Za-z]", sentence[after : at[j]]):
+        after = _figure_end(sentence, at[j - 1])
+        if _WORD.search(sentence[after : at[j]]):
             begin = after
             break
     stop = re.search(r"[，,；;。]", sentence[at[i] :])
-    return sentence[begin : at[i] + stop.start() if stop else len(sentence)]
+    end = at[i] + stop.start() if stop else len(sentence)
+    own = sentence[begin:end]
+    mine, later = _figure_end(sentence, at[i]), [a for a in at[i + 1 :] if a < end]
+    if later and _WORD.search(sentence[mine : later[0]]):
+        cut = re.search(r"[、，,]", sentence[mine : later[0]])
+        own = f"{sentence[begin : mine + (cut.start() if cut else 0)]} {sentence[_figure_end(sentence, later[-1]) : end]}"
+    return f"{_lead(sentence, at[0])} {own}" if begin else own
+
+
+def _lead(sentence: str, first: int) -> str:
+    """What a sentence says before its first item's name: the clause holding the first figure, or the clause
+    before it when the figure's own clause only grants ("仅实现一级数据采集的，奖励5万元")."""
+    marks = [m.end() for m in _CLAUSE_MARK.finditer(sentence, 0, first)]
+    if marks and _BARE_GRANT.match(sentence[marks[-1] : first]):
+        marks.pop()
+    town = AT_A_LOCALITY.search(sentence, marks[-1] if marks else 0, first)  # "二孩家庭在邓埠街道购买…": where items differ
+    return sentence[: town.start()] if town else sentence[: marks[-1]] if marks else ""
+
+
+def _figure_end(sentence: str, at: int) -> int:
+    figures = find_figures(sentence[at:])
+    return at + (figures[0].end if figures else 0)
 
 
 def _own_words(sentence: str, provision: Provision, label, labels, stretch: str) -> str:
@@ -191,3 +223,43 @@ def with_its_cap(offer: Offer, found: list[Offer]) -> Offer:
         if same and at > rate_end and _RATE_TO_CAP.match(offer.sentence[rate_end:at]):
             return replace(other, provision=replace(other.provision, ratio_text=offer.stated))
     return offer
+
+
+_MOST_ASKED = re.compile(
+    r"(?i)最多|最高|合计|累计|上限|封顶|\b(?:at most|most|maximum|max|cap|ceiling|up to|in total|largest)\b"
+)
+_BOUND_WORD = re.compile(r"(?:最高|不超过|不高于|上限|封顶|最多)")
+
+
+def the_total_cap(question: str, tied: list[Offer], found: list[Offer] = ()) -> list[Offer]:
+    """ "每人最多能拿多少": a rate or base award ("每人每天100元", "产值每增长1000万元奖励1万元", "即享受5万元奖励") and the cap
+    its sentence then puts on the total ("每人最高不超过500元"), tied or the cap among ``found``: the cap is what a
+    question asking the most is asked, stated with what it bounds."""
+    if not tied or not _MOST_ASKED.search(question):
+        return tied
+    caps = [o for o in tied if _BOUND_WORD.search(o.provision.cap_text)]
+    if len(caps) == 1 and len(tied) > 1:
+        cap, bounded = caps[0], [o for o in tied if o is not caps[0]]
+    elif not caps and (after := [o for o in found if _BOUND_WORD.search(o.provision.cap_text) and _after_all(o, tied)]):
+        cap, bounded = after[0], tied
+    else:
+        return tied
+    at = cap.sentence.find(cap.provision.cap_text)
+    for offer in bounded:
+        before = _position(offer) if offer.sentence == cap.sentence and offer.n == cap.n else -1
+        if not 0 <= before < at or re.search(r"[；;。]|[，,]\s*对", cap.sentence[before:at]):
+            return tied  # another measure's figure, not what this cap bounds
+    ratio = "、".join([*(o.stated for o in bounded), cap.provision.ratio_text]).strip("、")
+    clause = max((m.end() for m in _CLAUSE_MARK.finditer(cap.sentence, 0, min(map(_position, bounded)))), default=0)
+    span = cap.sentence[clause : at + len(cap.provision.cap_text)]  # the quote holds the base and its cap
+    return [replace(cap, provision=replace(cap.provision, ratio_text=ratio, span=span))]
+
+
+def _position(offer: Offer) -> int:
+    return offer.sentence.find(offer.provision.ratio_text or offer.provision.cap_text)
+
+
+def _after_all(cap: Offer, tied: list[Offer]) -> bool:
+    """``cap`` stands in the same sentence as every tied offer, after all of them."""
+    at = cap.sentence.find(cap.provision.cap_text)
+    return all(o.n == cap.n and o.sentence == cap.sentence and 0 <= _position(o) < at for o in tied)

@@ -24,7 +24,8 @@ from assistant.answer.classes import asked_classes, member_classes, names_anothe
 from assistant.answer.evidence import unwrapped
 from assistant.answer.figure_kind import kind_asked, states_kind
 from assistant.answer.lists import list_labels
-from assistant.answer.offers import Offer, Selection, bounds_the_rate_of, with_its_cap
+from assistant.answer.localities import of_the_asked_locality
+from assistant.answer.offers import Offer, Selection, bounds_the_rate_of, the_total_cap, with_its_cap
 from assistant.answer.question import Question
 from assistant.answer.subject import subject_terms, term_in
 from assistant.places.gazetteer import gazetteer
@@ -59,6 +60,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
         (member, naming), = members.items()  # the words naming the member are now its class
         classes, terms = [member], [*(t for t in terms if t not in naming), Term(member, (member,))]
     found = [o for o in found if not names_another_class(f"{o.label} {o.own}", classes)] or found
+    found = of_the_asked_locality(q.text, found)  # "于中童镇购买": a provision for other towns is not it
     graded = _of_the_asked_grade(found, _grades(q, terms))  # judged among all: the words' weights are the same
     graded = _named_items(q, terms, graded) or graded
     # A figure a tier writes as the question does picks it by itself ("首次超过30亿元"); a value no tier writes
@@ -111,6 +113,7 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
     names = [t.english for t in terms] + [f.text for f in conditions]
     distinct = [with_its_cap(offer, found) for offer in distinct]
     distinct = [o for o in distinct if not any(bounds_the_rate_of(other, o) for other in distinct)]  # the cap once
+    distinct = the_total_cap(q.about, distinct, found)
     return Selection(tuple(distinct), tuple(name for name, a in zip(names, mine) if a))
 
 

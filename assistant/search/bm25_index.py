@@ -14,8 +14,7 @@ import json
 import mmap
 import os
 import threading
-from collections.abc import Sequence
-from itertools import chain, islice
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -100,15 +99,14 @@ class Bm25Index:
 
     @classmethod
     def build(
-        cls, ids: list[str], texts: list[str], metadatas: list[dict], words: list[list[str]], version: str = ""
+        cls, ids: list[str], texts: list[str], metadatas: list[dict], words: Iterable[list[str]], version: str = ""
     ) -> Bm25Index:
-        """The index of these chunks; ``words[i]`` are chunk i's words (repeated as often as they occur)."""
+        """The index of these chunks; ``words`` yields chunk i's words (repeated as often as they occur) in turn:
+        each chunk's become term ids before the next is read, so no chunk's words are held as strings for long."""
         if not ids:
             return cls(None, [], [], [], version)
-        flat = list(chain.from_iterable(words))
-        vocabulary = {word: i for i, word in enumerate(dict.fromkeys(flat))}
-        term_ids = iter(list(map(vocabulary.__getitem__, flat)))
-        corpus = [list(islice(term_ids, len(chunk))) for chunk in words]
+        vocabulary: dict[str, int] = {}
+        corpus = [[vocabulary.setdefault(word, len(vocabulary)) for word in chunk] for chunk in words]
         retriever = bm25s.BM25(k1=K1, b=B, method=METHOD)
         retriever.index((corpus, vocabulary), create_empty_token=False, show_progress=False)
         kept = [m.copy() for m in metadatas]

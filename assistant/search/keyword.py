@@ -17,6 +17,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from assistant.memory import release_free_memory
+
 if TYPE_CHECKING:  # imported when used: tokenize() alone does not need bm25s (and scipy)
     from assistant.search.bm25_index import Bm25Index, MetadataFilter
 
@@ -167,11 +169,12 @@ class KeywordIndex:
 
         started = time.perf_counter()
         records = (load_records or self._load_records)()
+        release_free_memory()  # Chroma's buffers for every chunk are freed but kept by the allocator: not at the build's peak
         index = Bm25Index.build(
             [r.id for r in records],
             [r.text for r in records],
             [r.metadata for r in records],
-            [_index_tokens(r) for r in records],
+            (_index_tokens(r) for r in records),
             version,
         )
         self.events["built"] += 1

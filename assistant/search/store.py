@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-_PAGE = 5000
+# Chroma holds a page's rows several times over while it converts them (≈75 KB a chunk at 5,000, freed but kept by
+# the allocator): 500 a page reads 3,744 chunks in 0.63 s with 150 MB less at the peak than 5,000 (0.86 s).
+_PAGE = 500
 VERSION_TTL_S = 1.0
 POINTER = "--active"  # appended to the base name: the collection whose metadata names the active one
 CONFIGURATION = {"hnsw": {"space": "cosine"}}
