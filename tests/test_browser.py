@@ -238,6 +238,8 @@ def test_document_markup_is_shown_as_text_and_never_runs(page, server):
     notice = server["work"] / "lanzhou-markup-notice.txt"
     notice.write_text(LANZHOU_NOTICE, encoding="utf-8")
     upload(page, notice)
+    # the table is refreshed after the progress line says "Indexed": wait for the row, not for the line
+    page.wait_for_function("m => document.querySelector('#documents').innerText.includes(m)", arg=MARKUP, timeout=60_000)
     assert MARKUP in page.inner_text("#documents") and page.locator("#documents img").count() == 0
     shot(page, "09-documents-markup-as-text")
 
