@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answer.figure_kind import AMOUNT, RATE, SHARE, kind_asked
 from assistant.answer.lists import list_labels
+from assistant.answer.localities import localities
 from assistant.answer.offers import offers, the_total_cap
 from assistant.answer.question import analyse
 from assistant.funding.extract import extract_provisions
@@ -212,3 +213,15 @@ def test_a_town_the_question_names_picks_the_item_for_that_town():
     question = "符合生育政策的二孩家庭,在2025年1月1日至2025年6月30日期间于南湖镇购买新建商品住房的,每平方米给予多少购房补贴?"
     assert selected_figures(question, TOWNS, TOWNS_LATER) == ["200元/平方米"]
     assert selected_figures("二孩家庭在东城街道购买新建商品住房每平方米补贴多少?", TOWNS) == ["300元/平方米"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("在邓埠街道、龙岗街道购买", {"邓埠", "龙岗"}),
+        ("于和平镇购买新建商品住房", {"和平"}),
+        ("全县各乡镇、城镇居民", set()),
+    ],
+)
+def test_towns_and_subdistricts_are_read_from_the_text_and_words_like_乡镇_are_none(text, names):
+    assert localities(text) == names

@@ -11,19 +11,19 @@ if TYPE_CHECKING:
     from assistant.answer.offers import Offer
 
 _UNIT = r"(?:街道|镇|乡)"
-_NAMED_UNIT = re.compile(rf"([\u4e00-\u9fff]{{2,3}}?){_UNIT}")
+_UNIT_WORD = re.compile(_UNIT)
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")
 AT_A_LOCALITY = re.compile(rf"[在于](?=[\u4e00-\u9fff]{{2,3}}?{_UNIT})")  # "在中童镇购买": where an item's own words begin
-_NOT_A_NAME = re.compile(r"^(?:.?城|.?乡|.?村|各|全|本|我|所在|乡镇|城镇|村镇)$")
+_NOT_A_NAME = re.compile(r"^(?:.?城|.?乡|.?村|所在|乡镇|城镇|村镇)$|[在于的、及对各全本我县区市省]")
 
 
 def localities(text: str) -> set[str]:
     """The towns and subdistricts ``text`` names, as their names ("中童", "邓埠")."""
     names = set()
-    for match in _NAMED_UNIT.finditer(text):
-        name = match.group(1)
+    for unit in _UNIT_WORD.finditer(text):
         for size in (2, 3):  # "在中童镇": the name is the two characters before the unit word, or three
-            candidate = text[match.end(1) - size : match.end(1)] if match.end(1) - size >= 0 else name
-            if not _NOT_A_NAME.match(candidate) and not re.search(r"[在于的和、及与或对各县区市省]", candidate):
+            candidate = text[max(0, unit.start() - size) : unit.start()]
+            if len(candidate) == size and _CJK_NAME.fullmatch(candidate) and not _NOT_A_NAME.search(candidate):
                 names.add(candidate)
                 break
     return names

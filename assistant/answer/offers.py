@@ -16,6 +16,7 @@ from assistant.answer.classes import spelled_ranks
 from assistant.answer.lists import list_labels
 from assistant.answer.localities import AT_A_LOCALITY
 from assistant.funding.extract import Provision, class_after_colon, extract_provisions, table_header_start, tidy
+from assistant.funding.patterns import BOUND
 from assistant.text.numbers import Figure, find_figures, sentence_spans
 
 if TYPE_CHECKING:
@@ -228,7 +229,6 @@ def with_its_cap(offer: Offer, found: list[Offer]) -> Offer:
 _MOST_ASKED = re.compile(
     r"(?i)最多|最高|合计|累计|上限|封顶|\b(?:at most|most|maximum|max|cap|ceiling|up to|in total|largest)\b"
 )
-_BOUND_WORD = re.compile(r"(?:最高|不超过|不高于|上限|封顶|最多)")
 
 
 def the_total_cap(question: str, tied: list[Offer], found: list[Offer] = ()) -> list[Offer]:
@@ -237,10 +237,10 @@ def the_total_cap(question: str, tied: list[Offer], found: list[Offer] = ()) -> 
     question asking the most is asked, stated with what it bounds."""
     if not tied or not _MOST_ASKED.search(question):
         return tied
-    caps = [o for o in tied if _BOUND_WORD.search(o.provision.cap_text)]
+    caps = [o for o in tied if _is_cap(o)]
     if len(caps) == 1 and len(tied) > 1:
         cap, bounded = caps[0], [o for o in tied if o is not caps[0]]
-    elif not caps and (after := [o for o in found if _BOUND_WORD.search(o.provision.cap_text) and _after_all(o, tied)]):
+    elif not caps and (after := [o for o in found if _is_cap(o) and _after_all(o, tied)]):
         cap, bounded = after[0], tied
     else:
         return tied
@@ -253,6 +253,13 @@ def the_total_cap(question: str, tied: list[Offer], found: list[Offer] = ()) -> 
     clause = max((m.end() for m in _CLAUSE_MARK.finditer(cap.sentence, 0, min(map(_position, bounded)))), default=0)
     span = cap.sentence[clause : at + len(cap.provision.cap_text)]  # the quote holds the base and its cap
     return [replace(cap, provision=replace(cap.provision, ratio_text=ratio, span=span))]
+
+
+def _is_cap(offer: Offer) -> bool:
+    """The provision's amount is a bound ("最高奖励50万元", "最高不超过500元"), not a grant."""
+    cap = offer.provision.cap_text
+    figure = re.search(r"\d", cap)
+    return bool(figure and BOUND.search(cap[: figure.start()]))
 
 
 def _position(offer: Offer) -> int:
