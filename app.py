@@ -5,7 +5,11 @@ The composition root is `assistant/app.py`; this file is only the conventional e
 
 import sys
 
-from assistant.cli import main
+from assistant.memory import prepare_process
+
+prepare_process()  # before any library starts a thread or a kernel (assistant/memory.py)
+
+from assistant.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     raise SystemExit(main(["serve", *sys.argv[1:]]))

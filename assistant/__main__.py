@@ -1,6 +1,6 @@
-from assistant.memory import limit_arenas
+from assistant.memory import prepare_process
 
-limit_arenas()  # before any library starts a thread (assistant/memory.py)
+prepare_process()  # before any library starts a thread or a kernel (assistant/memory.py)
 
 from assistant.cli import main  # noqa: E402
 
