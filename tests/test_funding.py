@@ -68,6 +68,21 @@ def test_pairs_with_fenbie_become_one_record_each_with_its_own_recipient():
     assert (first.recipient or first.item, second.recipient or second.item) == ("国家级平台", "省级平台")
 
 
+def test_a_list_granted_straight_after_its_verb_is_granted_whatever_follows_it():
+    # "…3000元的生活补贴": 的 after a list names what is granted here, not a tier's bound as in "超过3000万元、…的企业"
+    doctor, master = extract_provisions("对园区内企业新引进的全日制应届博士、硕士,连续3年每年分别给予5000元、3000元的生活补贴。")
+    assert (doctor.cap_yuan, master.cap_yuan) == (5000, 3000)
+    assert [p.cap_yuan for p in extract_provisions("对财力贡献超过3000万元、2000万元的企业，分别给予30万元、20万元奖补。")] == [
+        30 * WAN,
+        20 * WAN,
+    ]
+
+
+def test_whom_a_clause_funds_ends_at_a_half_width_comma_too():
+    first, *_ = extract_provisions("对新增规模以上工业企业,分三年共给予60万元奖励,第一年给予30万元。")
+    assert first.recipient == "新增规模以上工业企业"
+
+
 def test_listed_vouchers_share_the_ratio_and_keep_their_names():
     text = "向符合条件的企业发放最高 100%支持的 100 万元算力券、100 万元模型券、100 万元语料券补贴。"
     found = extract_provisions(text)

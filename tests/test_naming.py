@@ -56,5 +56,11 @@ def test_an_english_question_naming_its_document_is_judged_on_its_other_words():
     assert "building" not in asked and "second prize" in asked
     plan = english_without_titles("In Hangzhou's 2025 AI innovation highland policy package, what is the award?", ["杭州市加快建设人工智能创新高地实施方案"])
     assert "innovation" not in plan and "highland" not in plan
+    # a phrase most of whose words are the title's only names the document, its other words too
+    opening = english_without_titles(
+        "Under Dalian's measures to open wider and use foreign investment, what does the formal application stage get?",
+        ["大连市扩大对外开放积极利用外资若干政策措施"],
+    )
+    assert "investment" not in opening and "open" not in opening and "formal application stage" in opening
     # a subject that is not in the title stays: "measures for energy storage" asks about energy storage
     assert "energy storage" in english_without_titles("What do Shanghai's measures for energy storage pay?", ["上海市促进人工智能产业发展的若干措施"])

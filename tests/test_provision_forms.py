@@ -28,6 +28,7 @@ LAND = (
 )
 SALES = "射洪市给予房企资金奖励:累计达到5000(含)至8000(不含)平方米的奖励20万元,8000(含)至10000(不含)平方米的奖励30万元,10000(含)平方米以上的奖励50万元。"
 EVENTS = "武汉市经评估认定为重大体育赛事的项目分级(国际性、全国性、省级)分别给予不少于500万元、300万元、100万元奖励。"
+INSTALMENTS = "德阳市对新增规模以上工业企业,分三年共给予60万元奖励,第一年给予30万元,第二年给予20万元,第三年给予10万元。"
 HOUSING = (
     "淮安市对大专以上学历人才,没有自有住房的,可按照住房保障相关政策申请共有产权房、保障性租赁住房或公租房租赁补贴,"
     "申请共有产权房保障的,可在政府出资份额最高为保障标准50%的条件下,与政府按份共有产权。"
@@ -68,6 +69,13 @@ def test_levels_written_once_before_a_shared_base_are_each_an_item():
     assert labels_of(BASES) == ["国家级", "省级"]
     assert selected_figures("沈阳市对获批国家青年就业见习示范基地的单位给予多少一次性奖补？", BASES) == ["10万元"]
     assert selected_figures("沈阳市对省级青年就业见习示范基地奖补多少？", BASES) == ["5万元"]
+
+
+def test_a_sum_then_its_parts_each_part_named_by_its_own_words():
+    assert labels_of(INSTALMENTS) == ["第一年", "第二年", "第三年"], "the sum is no item of the run after it"
+    asked = "In Deyang, how much is paid in the second year of the three-year reward for a newly added industrial enterprise?"
+    assert selected_figures(asked, INSTALMENTS) == ["20万元"], "'three-year' is every part's, not the sum's alone"
+    assert selected_figures("德阳市对新增规模以上工业企业分三年共给予多少奖励？", INSTALMENTS) == ["60万元"]
 
 
 def test_a_list_of_bounds_is_the_tiers_condition_and_a_value_between_two_picks_the_lower_bounds_tier():

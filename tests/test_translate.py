@@ -34,6 +34,12 @@ def test_cedict_renders_words_the_hand_table_lacks_and_plurals_fall_back_to_thei
     assert "租赁" in lookup("renting") and "购买" in lookup("buys")
 
 
+def test_a_places_kind_beside_its_name_and_a_comparative_name_no_subject():
+    terms = rendered("Under the plan of Shulan (a county-level city of Jilin City), what is paid per unit for a home larger than 90 square metres?")
+    assert not {"county level", "county level city", "larger"} & set(terms)
+    assert "每套" in terms["per unit"] and "生活补贴" in rendered("What living allowance does a fresh graduate get?")["living allowance"]
+
+
 def test_names_inside_a_sentence_are_left_to_the_gazetteer():
     assert "west" not in rendered("What does the West Bund district give to providers of datasets?")
 

@@ -42,8 +42,16 @@ def list_labels(sentence: str, positions: list[int]) -> list[tuple[str, str] | N
             classes = chinese_class_terms(piece)
             label = classes[-1].english if classes else ""
         labels[i] = (label, "") if label else None
-    alike = all(labels) and len({label[-1] for label, _ in labels}) == 1  # 一等奖/二等奖, A类/B类
-    return labels if alike and len({label for label, _ in labels}) == len(labels) else [None] * len(positions)
+    if _alike(labels):
+        return labels
+    # a sum then its parts: "分三年共给予60万元奖励，第一年给予30万元，第二年给予20万元，第三年给予10万元"
+    return [None, *labels[1:]] if len(labels) > 2 and _alike(labels[1:]) else [None] * len(positions)
+
+
+def _alike(labels: list[tuple[str, str] | None]) -> bool:
+    """Labels of one run: all there, distinct, ending alike (一等奖/二等奖, A类/B类, 第一年/第二年)."""
+    names = [label[0] for label in labels if label]
+    return len(names) == len(labels) == len(set(names)) and len({name[-1] for name in names}) == 1
 
 
 _AFTER_FIGURE = re.compile(r"\s*[（(]([\u4e00-\u9fffA-Za-z]{1,12})[）)]")

@@ -88,7 +88,8 @@ def select(q: Question, found: list[Offer], passages: list[str] = ()) -> Selecti
             (sum(a or b for a, b in zip(mine[-len(conditions) :], ctx[-len(conditions) :])), sum(mine[-len(conditions) :]))
             for mine, ctx in zip(own, near)
         ]
-        scores = [s if h == max(held_figures) else 0.0 for s, h in zip(scores, held_figures)]
+        most = max(h for h, o in zip(held_figures, found) if o in graded)  # of the item the question names
+        scores = [s if h == most else 0.0 for s, h in zip(scores, held_figures)]
     asked = _asked_terms(q, terms)
     asked_scores = [
         s if o in graded else 0.0

@@ -246,6 +246,8 @@ def _classify(text: str, sentence_start: int, sentence_end: int, money: _Money, 
 
 
 _GRANT_FLOOR = re.compile(r"(?:给予|予以|奖励|补贴|补助|资助|安排)\s*(?:不少于|不低于)\s*$")  # "分别给予不少于500万元、…"
+# "每年分别给予5000元、3000元的生活补贴": figures straight after the grant verb are granted, whatever 的 names
+_GRANTED_LIST = re.compile(r"(?:给予|予以|发放)\s*(?:分别|依次)?\s*$")
 _CONDITION_AFTER = re.compile(r"\s*(?:及以上|以上|以下)?\s*的(?![，,、]|奖|补|资助|扶持|支持|资金|标准|一次性)")
 _LIST_GAP = re.compile(r"\s*(?:[（(][\u4e00-\u9fffA-Za-z]{1,12}[）)])?\s*[、，,]\s*")
 
@@ -262,7 +264,8 @@ def _one_role_per_list(text: str, moneys: list[_Money]) -> None:
     for run in runs:
         before = text[max(0, run[0].start - 12) : run[0].start]
         bound = (words.REACH.search(before) or words.SHORT_OF.search(before)) and not _GRANT_FLOOR.search(before)
-        if len(run) > 1 and (bound or _CONDITION_AFTER.match(text, run[-1].end)):
+        condition = _CONDITION_AFTER.match(text, run[-1].end) and not _GRANTED_LIST.search(before)
+        if len(run) > 1 and (bound or condition):
             for money in run:  # "财力贡献超过3000万元、2000万元、1000万元的建筑业企业": the tiers' bounds
                 money.role = "threshold" if money.role in ("cap", "target") else money.role
         elif any(m.role == "cap" for m in run):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.text.docnumbers import DOC_NUMBER, compact, normalised
+from assistant.text.policy_terms import STOP_WORDS
 from assistant.text.translate import lookup
 
 _VERSION = re.compile(r"\d+\.\d+|(?:19|20)\d{2}[-–—~至](?:19|20)\d{2}")
@@ -119,11 +120,20 @@ def english_without_titles(query: str, titles: Sequence[str]) -> str:
     for start, end in spans:
         if end > done:
             continue  # overlaps a phrase already handled
-        kept = [w for w in query[start:end].split() if not _in_titles(w, titles)]
+        phrase = query[start:end].split()
+        kept = [w for w in phrase if not _in_titles(w, titles)]
+        rendered = [w for w in phrase if _bare(w) not in STOP_WORDS and lookup(_bare(w))]
+        if len(rendered) - len([w for w in kept if w in rendered]) >= len(rendered) / 2:
+            kept = []  # most of its words are the title's: the phrase only names the document ("to open wider
+            # and use foreign investment" for 扩大对外开放积极利用外资: "investment" is 外资's, not a second subject)
         out, done = out[:start] + " ".join(kept) + " " + out[end:], start
     return out
 
 
+def _bare(word: str) -> str:
+    return re.sub(r"[^a-z0-9&+-]", "", word.lower())
+
+
 def _in_titles(word: str, titles: Sequence[str]) -> bool:
-    bare = re.sub(r"[^a-z0-9&+-]", "", word.lower())
+    bare = _bare(word)
     return len(bare) > 2 and any(len(c) >= 2 and c in title for c in lookup(bare) for title in titles)

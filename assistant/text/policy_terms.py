@@ -306,7 +306,7 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "profits": ("利润", "盈利"),
     "output value": ("产值",),
     "costs": ("成本", "费用"),
-    "first": ("首次", "首台", "首家", "第一", "首个", "首套"),
+    "first": ("首次", "首台", "首家", "第一", "首个", "首套", "首发"),
     "scenic spot": ("景区", "景点", "风景区"),
     "scenic spots": ("景区", "景点", "风景区"),
     "scenic area": ("景区", "风景区"),
@@ -328,6 +328,22 @@ POLICY_TERMS: dict[str, tuple[str, ...]] = {
     "pool": ("资金", "资金池", "总额", "总计"),
     "spend": ("消费", "花费", "支出"),
     "used": ("使用", "用于"),
+    "open": ("开放", "公开", "开通", "开设", "打开", "开办"),
+    "opening up": ("开放", "对外开放"),
+    "open up": ("开放", "对外开放"),
+    "living allowance": ("生活补贴", "生活补助", "生活津贴"),
+    "living subsidy": ("生活补贴", "生活补助", "生活津贴"),
+    "fresh": ("应届", "新鲜"),
+    "fresh graduate": ("应届毕业生", "应届"),
+    "township": ("乡镇", "乡(镇)", "乡（镇）", "镇区"),
+    "per unit": ("每套", "每户", "每个", "每台"),
+    "application": ("申报", "申请", "应用"),
+    "stage": ("阶段", "环节"),
+    "stock listing": ("上市",),
+    # a place's kind beside its name ("Shulan, a county-level city of Jilin City"): where, not what is asked
+    "county-level city": (),
+    "prefecture-level city": (),
+    "county-level cities": (),
     "hiring": ("招用", "招聘", "录用", "招收"),
     "hydrogen": ("氢", "氢能"),
     "games": ("游戏", "赛事", "运动会"),
@@ -499,6 +515,6 @@ STOP_TEXT = (
     expressed express stay remain remains earlier later certain industry industries published publish effect
     effective take takes took taking subsidises subsidizes subsidised subsidized funded granted awarded rewarded
     goes go going but yet however someone somebody anyone anybody choose chooses chose chosen signed hold holds
-    holding"""
+    holding larger smaller bigger greater"""
 )
 STOP_WORDS = frozenset(STOP_TEXT.split())

@@ -165,7 +165,8 @@ def terms_of(text: str, skip: frozenset[str] = frozenset()) -> list[Term]:
             continue
         length = _hand_phrase_at(tokens, i)  # "city-level" is a term though "city" and "level" say nothing alone
         if length:
-            out.append(Term(" ".join(tokens[i : i + length]), _HAND[" ".join(tokens[i : i + length])]))
+            if renderings := _HAND[" ".join(tokens[i : i + length])]:  # none: words that name no subject
+                out.append(Term(" ".join(tokens[i : i + length]), renderings))
             i += length
             continue
         if token in STOP_WORDS or token in skip or token in names or token.isdigit() or len(token) < 2:
