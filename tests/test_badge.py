@@ -181,3 +181,33 @@ def test_look_alike_figures_for_a_thing_the_documents_never_mention_are_a_refusa
     assert any("overseas warehouses" in n for n in answer.notices)
     level = answered(answerer, "What reward does a provincial-level cross-border e-commerce key enterprise get?", hits(text), "5万元 [1].")
     assert not level.refused and "5万元" in level.text
+
+
+@pytest.mark.parametrize(
+    ("asked", "missing"),
+    [
+        ("对退役军人在县城区购买新建商品住房给予多少购房补贴？", "退役军人"),  # a Chinese word of the question
+        ("How much is given to a newly recognised blockchain enterprise for buying a new home?", "blockchain"),
+    ],
+)
+def test_look_alike_rows_when_the_one_word_that_would_pick_a_row_is_nowhere_in_the_documents_are_a_refusal(asked, missing):
+    """Both rows hold the question's housing words alike; the word it would pick its row by (退役军人, 区块链) is in
+    no chunk of the document, so no row is about what was asked."""
+    from types import SimpleNamespace
+
+    text = "全日制硕士在县城区购买新建商品住房的,给予300元/平方米购房补贴;全日制本科在县城区购买新建商品住房的,给予150元/平方米购房补贴。"
+    answerer = lexical_answerer()
+    answerer.funding = SimpleNamespace(document=lambda source: SimpleNamespace(text=text, chunks=[(0, len(text), 0, 0)]))
+    answer = answered(answerer, asked, hits(text), "300元/平方米 [1]。")
+    assert answer.refused and answer.badge == "not_found", answer.text
+    assert any(missing in n for n in answer.notices), answer.notices
+    held = answered(answerer, "全日制硕士在县城区购买新建商品住房每平方米补贴多少？", hits(text), "300元/平方米 [1]。")
+    assert not held.refused and "300元" in held.text, "每平方米 is what a figure is per, not a thing the text must name"
+
+
+def test_a_word_whose_parts_the_document_holds_is_a_paraphrase_not_a_missing_thing():
+    from assistant.answer.guard import unmentioned_names
+
+    document = ["对外贸出口企业,按总出口额给予0.02元/美元扶持。"]
+    assert unmentioned_names(analyse("外贸企业按出口额每美元扶持多少？"), document) == [], "外贸 and 企业 are both there"
+    assert [t.english for t in unmentioned_names(analyse("退役军人出口每美元扶持多少？"), document)] == ["退役军人"]

@@ -258,6 +258,8 @@ def test_fact_questions_are_asked_for():
         "effective_date",
     ], "both parts are asked; only a number or issuer would be the repealed document's"
     assert asked_facts("On what date did the municipal government sign the notice?") == ["issued_date"]
+    assert asked_facts("该办法施行后同时废止的《某某专项资金管理办法》文号是什么？") == ["repeals"], "a time referred to, not asked"
+    assert asked_facts("该办法从什么时候施行？") == ["effective_date"]
     assert asked_facts("When will the city issue the second batch of vouchers?") == [], "an event, not the document's date"
 
 

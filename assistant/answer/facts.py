@@ -40,7 +40,8 @@ _ASKED = (
     ("issued_date", re.compile(r"(?i)(?:哪天|哪一天|何时|什么时候|哪年|几月|日期|时间)[^，,？?]{0,6}(?:印发|发布|发文|签发|出台|成文|发出)|"
                                r"(?:印发|发布|成文|发文|签发)(?:日期|时间|于哪)|(?:when|what\s+date|which\s+day)\b.*\b(?:issued|signed|"
                                r"published|promulgated|released)\b|(?:when|what\s+date|which\s+day)\s+did\b.*\b(?:issue|sign|publish|promulgate|release)\b|(?:issue|issuing|publication)\s+date")),
-    ("effective_date", re.compile(r"(?i)施行|生效|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
+    # "施行后同时废止的…": a time the question refers to, not one it asks
+    ("effective_date", re.compile(r"(?i)施行(?!后|以后|之后)|生效(?!后|以后|之后)|(?:开始|起)(?:实施|执行)|(?:何时|什么时候|哪天|哪一天|日期)[^，,？?]{0,4}(?:实施|执行)|"
                                   r"实施(?:日期|时间)|take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect)|effective\s+(?:date|from|on)")),
     ("expires_date", re.compile(r"(?i)有效期|失效|有效至|有效到|试行期|试行多[久长]|(?:实行|执行|实施|施行|适用)年限|哪几年|(?:validity|trial)\s+period|"
                                 r"(?:which|what)\s+years\b.*\b(?:apply|applies|run|cover|in\s+(?:force|effect)|valid)|"

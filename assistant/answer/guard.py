@@ -18,9 +18,11 @@ from assistant.answer.question import Question
 from assistant.ingest.metadata import instructions_to_assistants
 from assistant.places import INSIDE, Place, nearness
 from assistant.search.hybrid import Hit
+from assistant.search.keyword import tokenize
 from assistant.text.dates import find_dates
 from assistant.text.docnumbers import DOC_NUMBER
 from assistant.text.language import detect_language
+from assistant.text.translate import Term
 
 WITHHELD = "[text addressed to AI assistants withheld]"
 # Share of a question's specific words (IDF-weighted) that must occur in the passages of its language:
@@ -89,6 +91,34 @@ def unmentioned_phrases(question: Question, documents: Sequence[str]) -> list:
         if (" " in t.english or subject.written_in_chinese(t)) and not any(subject.term_in(t, d) for d in documents)
     ]
 
+
+def unmentioned_names(question: Question, documents: Sequence[str]) -> list:
+    """Besides ``unmentioned_phrases``, the question's words that name one thing exactly and that no chunk of
+    ``documents`` holds: a Chinese word of three or more characters (退役军人), an English word whose every
+    rendering is one (blockchain → 区块链). For telling look-alike provisions apart: when the word the question
+    would pick its row by is nowhere in the documents, no row is about what was asked."""
+    if not documents:
+        return []
+    exact = [
+        t
+        for t in subject.topic_terms(question)
+        if t.chinese and min(map(len, t.chinese)) >= EXACT_NAME and not any(c.startswith("每") for c in t.chinese)
+    ]  # 每平方米, 每套: what a figure is per (元/平方米 says it too), not a thing
+    joined = "\n".join(documents)
+    return [t for t in exact if not any(subject.term_in(t, d) for d in documents) and not _parts_in(t, joined)]
+
+
+def _parts_in(term, text: str) -> bool:
+    """Every word of one of ``term``'s renderings is in ``text``: 外贸企业 where the text says 外贸 and 企业 is a
+    paraphrase, not a thing the text lacks (退役军人: 退役 and 军人 are not both there)."""
+    for rendering in term.chinese:
+        parts = [w for w in tokenize(rendering) if len(w) >= 2 and w != rendering]
+        if parts and all(subject.term_in(Term(w, (w,)), text) for w in parts):
+            return True
+    return False
+
+
+EXACT_NAME = 3  # characters: 2-character words (城区, 补贴) are too loose to say a document lacks the thing
 
 
 def states_asked_fact(asked: Sequence[str], text: str) -> bool:

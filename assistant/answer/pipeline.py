@@ -26,6 +26,7 @@ from assistant.answer.guard import (
     places_without_passages,
     states_asked_fact,
     subject_coverage,
+    unmentioned_names,
     unmentioned_phrases,
     withhold_instructions,
 )
@@ -281,8 +282,8 @@ class Answerer:
         if from_records is not None:
             text, check = from_records
             missing = self.unmentioned(q, scope, check)
-            if missing and len(check.stating) > 1:  # look-alike provisions its other words do not tell apart
-                return self.not_mentioned(question, q, scope, missing, notices)
+            if len(check.stating) > 1 and (missing or (missing := self.unmentioned(q, scope, check, unmentioned_names))):
+                return self.not_mentioned(question, q, scope, missing, notices)  # look-alikes; what picks one is absent
             badge = self.quoted_for_missing(missing, notices)
             if why := unasked_item(q, check):  # two readings of the question disagree on the item: not bound
                 notices.append(f"The figure is one item of a list the question may not name ({why}).")
@@ -306,10 +307,11 @@ class Answerer:
         notices.append("Could not verify: " + " | ".join(check.problems or check.uncited))
         return self.repaired(question, q, scope, draft, notices)
 
-    def unmentioned(self, q: Question, scope: Scope, check: Verification) -> str:
-        """The phrases the question names that the cited documents never mention, for a notice ("" when none)."""
+    def unmentioned(self, q: Question, scope: Scope, check: Verification, absent=unmentioned_phrases) -> str:
+        """What the question names that the cited documents never mention (``absent``: which of its terms count),
+        for a notice ("" when none)."""
         cited = [scope.hits[n - 1] for n in check.cited if 1 <= n <= len(scope.hits)]
-        missing = unmentioned_phrases(q, document_chunks(self.funding, cited))
+        missing = absent(q, document_chunks(self.funding, cited))
         return ", ".join(f"“{t.english}” ({'/'.join(t.chinese[:2])})" for t in missing)
 
     def not_mentioned(self, question: str, q: Question, scope: Scope, missing: str, notices: list[str]) -> Answer:
