@@ -123,7 +123,7 @@ def english_without_titles(query: str, titles: Sequence[str]) -> str:
         phrase = query[start:end].split()
         kept = [w for w in phrase if not _in_titles(w, titles)]
         rendered = [w for w in phrase if _bare(w) not in STOP_WORDS and lookup(_bare(w))]
-        if len(rendered) - len([w for w in kept if w in rendered]) >= len(rendered) / 2:
+        if rendered and len(rendered) - len([w for w in kept if w in rendered]) >= len(rendered) / 2:
             kept = []  # most of its words are the title's: the phrase only names the document ("to open wider
             # and use foreign investment" for 扩大对外开放积极利用外资: "investment" is 外资's, not a second subject)
         out, done = out[:start] + " ".join(kept) + " " + out[end:], start
